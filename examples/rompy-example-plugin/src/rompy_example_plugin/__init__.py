@@ -1,0 +1,1 @@
+"""An example rompy plugin: the ``wave_demo`` model and the ``file_summary`` postprocessor."""

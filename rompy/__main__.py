@@ -1,0 +1,5 @@
+"""``python -m rompy`` runs the command line."""
+
+from rompy.entrypoints.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,174 @@
+"""The composition root: plugins → registry → converter → application object.
+
+:func:`bootstrap` is the one place where adapters are chosen and wired to services. Embedding
+applications call it once and keep the returned :class:`App`; tests call it with fakes.
+
+Example:
+    >>> app = bootstrap(load_entry_points=False)  # doctest: +SKIP
+    >>> outcome = app.run(app.load_run("run.yml"), app.load_backend("local.yml"))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, TypeVar, cast
+
+import attrs
+import cattrs
+
+from rompy.adapters import config_files
+from rompy.adapters.jinja_renderer import JinjaRenderer
+from rompy.adapters.local_system import LocalStagingInspector, SystemRuntimeInfo
+from rompy.domain.execution import ExecutionSpec
+from rompy.domain.model_run import ModelRun
+from rompy.domain.pipeline import PipelineSpec
+from rompy.domain.postprocess import PostprocessSpec
+from rompy.plugins import LoadedPlugins, load_plugins
+from rompy.ports.execution import RunOutcome
+from rompy.ports.lifecycle import LifecycleHooks
+from rompy.ports.postprocessing import PostprocessResult
+from rompy.ports.rendering import TemplateRenderer
+from rompy.ports.system import RuntimeInfo, StagingInspector
+from rompy.serialization import converter as codec
+from rompy.serialization.documents import classify_document, pipeline_data
+from rompy.services.context import ServiceContext
+from rompy.services.execute import execute
+from rompy.services.generate import GenerateResult, generate
+from rompy.services.pipeline import PipelineResult, run_pipeline
+from rompy.services.postprocess import postprocess
+
+T = TypeVar("T")
+Source = str | Path
+
+
+@attrs.frozen(kw_only=True)
+class App:
+    """A wired rompy application: load configs, then generate, run and postprocess.
+
+    Attributes:
+        plugins: The plugin manager, registry and plugin facts.
+        converter: The cattrs converter built from the registry.
+        context: The ports the services use.
+    """
+
+    plugins: LoadedPlugins
+    converter: cattrs.Converter
+    context: ServiceContext
+
+    def structure(self, data: Any, cls: type[T], *, path: str = "") -> T:
+        """Turn plain data into ``cls``; any problem is one ConfigError naming the field."""
+        return codec.structure(self.converter, data, cls, path=path)
+
+    def unstructure(self, value: Any) -> Any:
+        """Turn a value into plain data (dicts, lists, strings, numbers)."""
+        return codec.unstructure(self.converter, value)
+
+    def dump_yaml(self, value: Any) -> str:
+        """Return ``value`` as YAML text."""
+        return config_files.dump_yaml(self.unstructure(value))
+
+    def load_documents(self, source: Source) -> list[Any]:
+        """Read every document of a YAML/JSON file (``-`` for stdin), includes and ${VAR} done."""
+        return config_files.load_documents(source)
+
+    def load_run(self, source: Source) -> ModelRun:
+        """Load a single model-run file (a pipeline file gives its ``config`` part)."""
+        return self.runs_from(config_files.load_document(source))[0]
+
+    def runs_from(self, *documents: Any) -> list[ModelRun]:
+        """Structure model runs from documents that are model-run or pipeline documents."""
+        runs = []
+        for document in documents:
+            if classify_document(document) == "pipeline":
+                runs.append(self.structure(document.get("config"), ModelRun, path="config"))
+            else:
+                runs.append(self.structure(document, ModelRun))
+        return runs
+
+    def load_pipeline(
+        self,
+        source: Source,
+        *,
+        backend: Source | None = None,
+        postprocessor: Source | None = None,
+    ) -> PipelineSpec:
+        """Load a pipeline (or a model run) file, optionally overriding its two other parts."""
+        document = config_files.load_document(source)
+        overrides = {
+            "backend": None if backend is None else config_files.load_document(backend),
+            "postprocessor": (
+                None if postprocessor is None else config_files.load_document(postprocessor)
+            ),
+        }
+        return self.structure(pipeline_data(document, overrides), PipelineSpec)
+
+    def load_backend(self, source: Source) -> ExecutionSpec:
+        """Load a backend (execution spec) file."""
+        return self.structure(config_files.load_document(source), ExecutionSpec)
+
+    def load_postprocessor(self, source: Source) -> PostprocessSpec:
+        """Load a postprocessor file."""
+        return self.structure(config_files.load_document(source), PostprocessSpec)
+
+    def generate(self, run: ModelRun) -> GenerateResult:
+        """Render ``run`` into its staging dir."""
+        return generate(self.context, run)
+
+    def run(
+        self, run: ModelRun, backend: ExecutionSpec, *, skip_generate: bool = False
+    ) -> RunOutcome:
+        """Generate (unless skipped) and execute ``run`` on ``backend``."""
+        return execute(self.context, run, backend, skip_generate=skip_generate)
+
+    def postprocess(self, run: ModelRun, spec: PostprocessSpec) -> PostprocessResult:
+        """Postprocess the outputs of ``run``."""
+        return postprocess(self.context, run, spec)
+
+    def pipeline(self, spec: PipelineSpec) -> PipelineResult:
+        """Generate, run and postprocess, stopping at the first failing stage."""
+        return run_pipeline(self.context, spec)
+
+    def schema(self) -> dict[str, Any]:
+        """Return the JSON Schema of a pipeline or model-run config, plugin classes included."""
+        from rompy.serialization.schema import json_schema
+
+        return json_schema(self.plugins.registry)
+
+
+def bootstrap(
+    *,
+    load_entry_points: bool = True,
+    extra_plugins: Iterable[tuple[str, object]] = (),
+    disabled_plugins: Iterable[str] | None = None,
+    renderer: TemplateRenderer | None = None,
+    runtime_info: RuntimeInfo | None = None,
+    inspector: StagingInspector | None = None,
+) -> App:
+    """Build a rompy application.
+
+    Args:
+        load_entry_points: Load third-party plugins from the ``rompy`` entry-point group.
+        extra_plugins: ``(name, plugin)`` pairs to register directly (tests, embedding).
+        disabled_plugins: Plugin names to block; defaults to ``ROMPY_DISABLED_PLUGINS``.
+        renderer: Template renderer; defaults to the Jinja2 adapter.
+        runtime_info: Provenance source; defaults to the real clock, user and host.
+        inspector: Staging-dir reader; defaults to the local filesystem.
+
+    Raises:
+        PluginError: Plugins clash or are invalid.
+    """
+    plugins = load_plugins(
+        load_entry_points=load_entry_points,
+        extra_plugins=extra_plugins,
+        disabled=disabled_plugins,
+    )
+    context = ServiceContext(
+        registry=plugins.registry,
+        renderer=renderer or JinjaRenderer(),
+        runtime_info=runtime_info or SystemRuntimeInfo(),
+        inspector=inspector or LocalStagingInspector(),
+        hooks=cast(LifecycleHooks, plugins.manager.hook),
+    )
+    converter = codec.make_converter(plugins.registry)
+    return App(plugins=plugins, converter=converter, context=context)

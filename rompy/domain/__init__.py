@@ -1,0 +1,1 @@
+"""Pure domain values of rompy: periods, grids, model runs, model configs, specs and errors."""

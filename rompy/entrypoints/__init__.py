@@ -1,0 +1,1 @@
+"""Entry points: the thin ``rompy`` command line."""

@@ -1,0 +1,95 @@
+"""The rompy plugin hooks (pluggy).
+
+Registration hooks receive a ``register`` callback; a plugin calls it once per class it adds.
+Lifecycle hooks only observe: their return values are ignored and they must not change the
+run. Built-in adapters are registered through exactly these hooks.
+
+Example plugin module::
+
+    from rompy import hookimpl
+
+    @hookimpl
+    def rompy_register_model_configs(register):
+        register(MyModelConfig)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pluggy
+
+from rompy.domain.execution import ExecutionSpec
+from rompy.domain.model_run import ModelRun
+from rompy.domain.models import ModelConfig
+from rompy.domain.postprocess import PostprocessSpec
+from rompy.ports.execution import Executor, RunOutcome
+from rompy.ports.postprocessing import Postprocessor, PostprocessResult
+from rompy.ports.rendering import RenderResult
+
+PROJECT_NAME = "rompy"
+ENTRY_POINT_GROUP = "rompy"
+
+hookspec = pluggy.HookspecMarker(PROJECT_NAME)
+hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
+
+RegisterModelConfig = Callable[[type[ModelConfig]], None]
+RegisterExecutor = Callable[[type[ExecutionSpec], Callable[[], Executor]], None]
+RegisterPostprocessor = Callable[[type[PostprocessSpec], Callable[[], Postprocessor]], None]
+RegisterSource = Callable[..., None]
+
+
+@hookspec
+def rompy_register_model_configs(register: RegisterModelConfig) -> None:
+    """Register model config classes: ``register(ConfigClass)``, tagged by ``model_type``."""
+
+
+@hookspec
+def rompy_register_executors(register: RegisterExecutor) -> None:
+    """Register execution specs with their executors: ``register(SpecClass, factory)``.
+
+    ``factory()`` returns an object with ``execute(request) -> RunOutcome``; import heavy
+    libraries (docker-py) inside the factory, not at module import.
+    """
+
+
+@hookspec
+def rompy_register_postprocessors(register: RegisterPostprocessor) -> None:
+    """Register postprocessor specs with their adapters: ``register(SpecClass, factory)``."""
+
+
+@hookspec
+def rompy_register_sources(register: RegisterSource) -> None:
+    """Register data source classes (forcing data readers), tagged by ``model_type``."""
+
+
+@hookspec
+def rompy_before_generate(run: ModelRun) -> None:
+    """Observe a run about to be rendered into its staging dir."""
+
+
+@hookspec
+def rompy_after_generate(run: ModelRun, result: RenderResult) -> None:
+    """Observe a run whose staging dir has been rendered."""
+
+
+@hookspec
+def rompy_before_run(run: ModelRun, backend: ExecutionSpec) -> None:
+    """Observe a run about to execute on ``backend``."""
+
+
+@hookspec
+def rompy_after_run(run: ModelRun, outcome: RunOutcome) -> None:
+    """Observe the outcome of a run (successful or not)."""
+
+
+@hookspec
+def rompy_after_postprocess(run: ModelRun, result: PostprocessResult) -> None:
+    """Observe the result of postprocessing a run."""
+
+
+def all_hook_names() -> list[str]:
+    """Return the names of every rompy hook (used by docs and tests)."""
+    module: Any = globals()
+    return sorted(name for name in module if name.startswith("rompy_"))

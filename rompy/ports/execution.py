@@ -1,0 +1,86 @@
+"""The execution port: an execute request goes in, a run outcome comes out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+import attrs
+
+from rompy.domain.execution import ExecutionSpec
+from rompy.domain.models import Command
+
+SUCCEEDED = "succeeded"
+FAILED = "failed"
+TIMED_OUT = "timed_out"
+CANCELLED = "cancelled"
+
+
+@attrs.frozen(kw_only=True)
+class ExecutionRequest:
+    """Ask an executor to run one model run.
+
+    Attributes:
+        run_id: The run's id (for logs, job names, container names).
+        staging_dir: The rendered staging dir; the default working dir.
+        spec: The execution spec, of the class the executor was registered for.
+        default_command: The model config's command, used when the spec has none.
+    """
+
+    run_id: str
+    staging_dir: Path
+    spec: ExecutionSpec
+    default_command: Command | None = None
+
+
+@attrs.frozen(kw_only=True)
+class RunOutcome:
+    """What happened when a run executed.
+
+    Attributes:
+        run_id: The run's id.
+        executor: The executor's ``type`` tag.
+        status: ``succeeded``, ``failed``, ``timed_out`` or ``cancelled``.
+        exit_code: The process exit code, when there was one.
+        started_at: When execution started (UTC, naive).
+        duration: Seconds from start to end.
+        stdout_path: File holding the standard output, if saved.
+        stderr_path: File holding the standard error, if saved.
+        message: A one-line human explanation (empty when all went well).
+        details: Executor-specific facts (image digest, job id, final SLURM state, ...).
+    """
+
+    run_id: str
+    executor: str
+    status: str
+    exit_code: int | None = None
+    started_at: datetime | None = None
+    duration: float = 0.0
+    stdout_path: Path | None = None
+    stderr_path: Path | None = None
+    message: str = ""
+    details: Mapping[str, Any] = attrs.field(factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """True when the run succeeded."""
+        return self.status == SUCCEEDED
+
+    @property
+    def timed_out(self) -> bool:
+        """True when the run was stopped by its timeout."""
+        return self.status == TIMED_OUT
+
+
+class Executor(Protocol):
+    """Runs a model run somewhere (a local process, a container, a cluster job)."""
+
+    def execute(self, request: ExecutionRequest) -> RunOutcome:
+        """Run ``request`` to completion and describe what happened.
+
+        A run that fails returns an outcome with ``status`` other than ``succeeded``; only
+        an unusable engine raises (:class:`~rompy.domain.errors.ExecutorUnavailableError`).
+        """
+        ...

@@ -1,0 +1,166 @@
+"""The registry: which tagged classes exist and which adapter acts on each.
+
+Plugins register classes (and, for executors and postprocessors, adapter factories) through
+the ``rompy_register_*`` hooks. Bootstrap collects them into a :class:`RegistryBuilder`, which
+refuses a tag registered twice (naming both plugins), then freezes it into a :class:`Registry`
+that services and the converter read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import attrs
+
+from rompy.domain.errors import PluginError, UnknownTagError
+from rompy.domain.execution import ExecutionSpec
+from rompy.domain.models import ModelConfig
+from rompy.domain.postprocess import PostprocessSpec
+from rompy.ports.execution import Executor
+from rompy.ports.postprocessing import Postprocessor
+
+MODEL_CONFIGS = "model_configs"
+EXECUTORS = "executors"
+POSTPROCESSORS = "postprocessors"
+SOURCES = "sources"
+DATA = "data"
+
+
+@attrs.frozen(kw_only=True)
+class FamilyInfo:
+    """A tagged family of classes.
+
+    Attributes:
+        name: Registry key (``executors``).
+        label: Human name used in messages (``backend type``).
+        tag_field: The YAML key carrying the tag (``type`` or ``model_type``).
+        base: The base class every member derives from.
+    """
+
+    name: str
+    label: str
+    tag_field: str
+    base: type
+
+
+FAMILIES: dict[str, FamilyInfo] = {
+    MODEL_CONFIGS: FamilyInfo(
+        name=MODEL_CONFIGS, label="model_type", tag_field="model_type", base=ModelConfig
+    ),
+    EXECUTORS: FamilyInfo(name=EXECUTORS, label="backend type", tag_field="type", base=ExecutionSpec),
+    POSTPROCESSORS: FamilyInfo(
+        name=POSTPROCESSORS, label="postprocessor type", tag_field="type", base=PostprocessSpec
+    ),
+}
+
+
+@attrs.frozen(kw_only=True)
+class Registration:
+    """One registered class.
+
+    Attributes:
+        tag: The tag users write in YAML.
+        cls: The attrs class for the tag.
+        plugin: Name of the plugin that registered it.
+        factory: Builds the adapter acting on instances of ``cls`` (executors, postprocessors).
+    """
+
+    tag: str
+    cls: type
+    plugin: str
+    factory: Callable[[], Any] | None = None
+
+
+def family_tag(cls: type, family: FamilyInfo) -> str:
+    """Return the tag class constant of ``cls`` for ``family`` (``model_type`` or ``type``)."""
+    tag = getattr(cls, family.tag_field, "")
+    if not isinstance(tag, str) or not tag:
+        raise PluginError(f"{cls.__qualname__} has no {family.tag_field!r} class constant")
+    return tag
+
+
+class RegistryBuilder:
+    """Collects registrations plugin by plugin; refuses duplicate tags."""
+
+    def __init__(self) -> None:
+        """Start an empty builder."""
+        self._entries: dict[str, dict[str, Registration]] = {name: {} for name in FAMILIES}
+
+    def add(self, family_name: str, cls: type, plugin: str, factory: Any = None) -> None:
+        """Register ``cls`` (and its adapter ``factory``) in ``family_name`` for ``plugin``.
+
+        Raises:
+            PluginError: The tag is already registered (the message names both plugins), or
+                ``cls`` is not a member of the family.
+        """
+        family = FAMILIES[family_name]
+        if not (isinstance(cls, type) and issubclass(cls, family.base)):
+            raise PluginError(
+                f"plugin {plugin!r} registered {cls!r} as a {family.label}, "
+                f"but it does not derive from {family.base.__qualname__}"
+            )
+        tag = family_tag(cls, family)
+        existing = self._entries[family_name].get(tag)
+        if existing is not None:
+            raise PluginError(
+                f"{family.label} {tag!r} is registered twice: by plugin {existing.plugin!r} "
+                f"({existing.cls.__qualname__}) and by plugin {plugin!r} ({cls.__qualname__}); "
+                "uninstall one or block it with ROMPY_DISABLED_PLUGINS"
+            )
+        self._entries[family_name][tag] = Registration(
+            tag=tag, cls=cls, plugin=plugin, factory=factory
+        )
+
+    def freeze(self) -> Registry:
+        """Return the immutable registry."""
+        return Registry(families={k: dict(v) for k, v in self._entries.items()})
+
+
+@attrs.frozen(kw_only=True)
+class Registry:
+    """The frozen set of tagged classes and adapter factories."""
+
+    families: Mapping[str, Mapping[str, Registration]]
+
+    def family(self, family_name: str) -> Mapping[str, Registration]:
+        """Return the registrations of ``family_name`` by tag."""
+        return self.families.get(family_name, {})
+
+    def classes(self, family_name: str) -> dict[str, type]:
+        """Return the classes of ``family_name`` by tag."""
+        return {tag: reg.cls for tag, reg in self.family(family_name).items()}
+
+    def lookup(self, family_name: str, tag: str) -> Registration:
+        """Return the registration for ``tag``.
+
+        Raises:
+            UnknownTagError: Nothing is registered under ``tag``; the message lists the known tags.
+        """
+        entries = self.family(family_name)
+        if tag not in entries:
+            family = FAMILIES[family_name]
+            known = ", ".join(sorted(entries)) or "none"
+            raise UnknownTagError(
+                f"unknown {family.label} {tag!r}; known: {known}",
+                path=family.tag_field,
+                value=tag,
+            )
+        return entries[tag]
+
+    def _adapter_for(self, family_name: str, spec: Any) -> Any:
+        family = FAMILIES[family_name]
+        registration = self.lookup(family_name, family_tag(type(spec), family))
+        if registration.factory is None:
+            raise PluginError(f"{family.label} {registration.tag!r} has no adapter registered")
+        return registration.factory()
+
+    def executor_for(self, spec: ExecutionSpec) -> Executor:
+        """Build the executor registered for ``spec``'s class."""
+        executor: Executor = self._adapter_for(EXECUTORS, spec)
+        return executor
+
+    def postprocessor_for(self, spec: PostprocessSpec) -> Postprocessor:
+        """Build the postprocessor registered for ``spec``'s class."""
+        postprocessor: Postprocessor = self._adapter_for(POSTPROCESSORS, spec)
+        return postprocessor

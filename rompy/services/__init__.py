@@ -1,0 +1,1 @@
+"""Use cases: generate, run, postprocess and pipeline. They talk to ports only."""

@@ -1,0 +1,229 @@
+"""In-memory fakes of every port, for unit tests of rompy and of plugins.
+
+Everything lives in a :class:`FakeWorld`: rendered staging dirs are dicts of file texts,
+executors record their requests and "write" outputs into those dicts. Build an application
+wired to the fakes through the real plugin manager with :func:`fake_app`.
+
+Example:
+    >>> world = FakeWorld()
+    >>> app = fake_app(world)
+    >>> run = app.structure({"run_id": "r1", "output_dir": "out"}, ModelRun)
+    >>> app.generate(run).staging_dir
+    PosixPath('out/r1')
+    >>> sorted(world.staging[Path("out/r1")])
+    ['INPUT']
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any, ClassVar
+
+import attrs
+
+from rompy.bootstrap import App, bootstrap
+from rompy.domain.errors import StagingError
+from rompy.domain.execution import ExecutionSpec
+from rompy.domain.model_run import ModelRun
+from rompy.domain.postprocess import PostprocessSpec
+from rompy.hookspecs import RegisterExecutor, RegisterPostprocessor, hookimpl
+from rompy.ports.execution import ExecutionRequest, RunOutcome
+from rompy.ports.postprocessing import PostprocessRequest, PostprocessResult
+from rompy.ports.rendering import RenderRequest, RenderResult
+
+__all__ = [
+    "FakeExecution",
+    "FakeExecutor",
+    "FakeFileView",
+    "FakeInspector",
+    "FakePostprocess",
+    "FakePostprocessor",
+    "FakeRenderer",
+    "FakeRuntimeInfo",
+    "FakeWorld",
+    "ModelRun",
+    "fake_app",
+]
+
+
+@attrs.define
+class FakeWorld:
+    """The shared in-memory state of every fake.
+
+    Attributes:
+        staging: Staging dirs by path, each a dict of relative file name → text.
+        executed: Every execution request seen, in order.
+        postprocessed: Every postprocess request seen, in order.
+        rendered: Every render request seen, in order.
+    """
+
+    staging: dict[Path, dict[str, str]] = attrs.field(factory=dict)
+    executed: list[ExecutionRequest] = attrs.field(factory=list)
+    postprocessed: list[PostprocessRequest] = attrs.field(factory=list)
+    rendered: list[RenderRequest] = attrs.field(factory=list)
+
+
+@attrs.define
+class FakeRenderer:
+    """Renders every template as one ``INPUT`` file describing the run (in memory)."""
+
+    world: FakeWorld
+
+    def render(self, request: RenderRequest) -> RenderResult:
+        """Record ``request`` and create its staging dir in the world."""
+        self.world.rendered.append(request)
+        if request.staging_dir in self.world.staging and not request.delete_existing:
+            raise StagingError(f"staging dir {request.staging_dir} already exists")
+        runtime = request.context["runtime"]
+        self.world.staging[request.staging_dir] = {
+            "INPUT": f"run_id: {runtime['run_id']}\ntemplate: {request.template}\n"
+        }
+        return RenderResult(staging_dir=request.staging_dir, files=(Path("INPUT"),))
+
+
+@attrs.frozen
+class FakeRuntimeInfo:
+    """A fixed clock, user and host."""
+
+    moment: datetime = datetime(2024, 1, 1, 12, 0, 0)
+    user_name: str = "tester"
+    host_name: str = "testhost"
+
+    def now(self) -> datetime:
+        """Return the fixed moment."""
+        return self.moment
+
+    def user(self) -> str:
+        """Return the fixed user."""
+        return self.user_name
+
+    def host(self) -> str:
+        """Return the fixed host."""
+        return self.host_name
+
+
+@attrs.frozen
+class FakeFileView:
+    """A read-only view of one in-memory staging dir."""
+
+    files: Mapping[str, str]
+
+    def exists(self, relative_path: str) -> bool:
+        """Return True when the file exists."""
+        return relative_path in self.files
+
+    def read_text(self, relative_path: str) -> str:
+        """Return the file's text, or an empty string."""
+        return self.files.get(relative_path, "")
+
+    def glob(self, pattern: str) -> list[str]:
+        """Return the file names matching ``pattern``."""
+        return sorted(name for name in self.files if fnmatch.fnmatch(name, pattern))
+
+
+@attrs.define
+class FakeInspector:
+    """Views of the world's staging dirs."""
+
+    world: FakeWorld
+
+    def view(self, staging_dir: Path) -> FakeFileView:
+        """Return a view of ``staging_dir`` (empty when missing)."""
+        return FakeFileView(self.world.staging.get(staging_dir, {}))
+
+    def exists(self, staging_dir: Path) -> bool:
+        """Return True when ``staging_dir`` was rendered."""
+        return staging_dir in self.world.staging
+
+
+@attrs.frozen(kw_only=True)
+class FakeExecution(ExecutionSpec):
+    """A backend whose outcome is told in advance.
+
+    Attributes:
+        status: The outcome status to report.
+        exit_code: The exit code to report.
+        writes: Files the "run" writes into the staging dir.
+    """
+
+    type: ClassVar[str] = "fake"
+    status: str = "succeeded"
+    exit_code: int = 0
+    writes: dict[str, str] = attrs.field(factory=dict)
+
+
+@attrs.define
+class FakeExecutor:
+    """Executes :class:`FakeExecution` specs in memory."""
+
+    world: FakeWorld
+
+    def execute(self, request: ExecutionRequest) -> RunOutcome:
+        """Record ``request``, write the spec's files and report its outcome."""
+        spec = request.spec
+        assert isinstance(spec, FakeExecution)
+        self.world.executed.append(request)
+        self.world.staging.setdefault(request.staging_dir, {}).update(spec.writes)
+        message = "" if spec.status == "succeeded" else f"fake {spec.status}"
+        return RunOutcome(
+            run_id=request.run_id,
+            executor="fake",
+            status=spec.status,
+            exit_code=spec.exit_code,
+            message=message,
+        )
+
+
+@attrs.frozen(kw_only=True)
+class FakePostprocess(PostprocessSpec):
+    """A postprocessor whose result is told in advance."""
+
+    type: ClassVar[str] = "fake"
+    ok: bool = True
+    message: str = ""
+
+
+@attrs.define
+class FakePostprocessor:
+    """Processes :class:`FakePostprocess` specs in memory."""
+
+    world: FakeWorld
+
+    def process(self, request: PostprocessRequest) -> PostprocessResult:
+        """Record ``request`` and return the spec's result."""
+        spec = request.spec
+        assert isinstance(spec, FakePostprocess)
+        self.world.postprocessed.append(request)
+        return PostprocessResult(ok=spec.ok, message=spec.message)
+
+
+@attrs.define
+class FakePlugin:
+    """A plugin registering the fake executor and postprocessor of one world."""
+
+    world: FakeWorld
+
+    @hookimpl
+    def rompy_register_executors(self, register: RegisterExecutor) -> None:
+        """Register the ``fake`` backend."""
+        register(FakeExecution, lambda: FakeExecutor(self.world))
+
+    @hookimpl
+    def rompy_register_postprocessors(self, register: RegisterPostprocessor) -> None:
+        """Register the ``fake`` postprocessor."""
+        register(FakePostprocess, lambda: FakePostprocessor(self.world))
+
+
+def fake_app(world: FakeWorld, *extra_plugins: tuple[str, Any]) -> App:
+    """Return an application wired to in-memory fakes through the real plugin manager."""
+    return bootstrap(
+        load_entry_points=False,
+        extra_plugins=[("fakes", FakePlugin(world)), *extra_plugins],
+        disabled_plugins=(),
+        renderer=FakeRenderer(world),
+        runtime_info=FakeRuntimeInfo(),
+        inspector=FakeInspector(world),
+    )

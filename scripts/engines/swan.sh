@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Build the serial SWAN 41.01 wave model (swan.exe) from the Fortran source inside PyPI's
+# omuse-swan 2021.6.1 source package, install it, and check it on a tiny case.
+#
+# Installs ${ROMPY_ENGINES_DIR:-/opt/rompy-engines}/bin/swan.exe and /usr/local/bin/swan.exe
+# (a symlink). Idempotent: when the installed binary passes the smoke test, nothing is built.
+# No SWAN source is kept in the repository: it is downloaded (sha256-pinned) and built here.
+#
+# Environment: ROMPY_ENGINES_DIR (install prefix), ROMPY_SWAN_REBUILD=1 (build even if installed).
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+SMOKE_DIR="$SCRIPT_DIR/swan_smoke"
+SWAN_BIN="$ROMPY_ENGINES_DIR/bin/swan.exe"
+SWAN_LINK=/usr/local/bin/swan.exe
+SDIST_NAME=omuse-swan
+SDIST_VERSION=2021.6.1
+SDIST_FILE="$SDIST_NAME-$SDIST_VERSION.tar.gz"
+SDIST_SHA256=37d65e9f0eda8bcd7f41db20a82d6aa69a0046631970731594d458bd8cafd3b3
+SDIST_CACHE="$ROMPY_ENGINES_DIR/src/$SDIST_FILE"
+SWAN_SRC_IN_SDIST="$SDIST_NAME-$SDIST_VERSION/src/omuse/community/swan/src/swan"
+BUILD_LOG=/var/log/rompy-swan-build.log
+SMOKE_TIMEOUT=120
+
+# Runs swan.exe on the smoke case in a fresh temp dir; on failure sets SMOKE_FAILURE, returns 1.
+SMOKE_FAILURE=""
+smoke_test() {
+    local exe="$1" rundir
+    SMOKE_FAILURE=""
+    rundir="$(mktemp -d /tmp/rompy-swan-smoke.XXXXXX)"
+    cleanup_later "$rundir"
+    cp "$SMOKE_DIR"/* "$rundir"/
+    if ! (cd "$rundir" && timeout "$SMOKE_TIMEOUT" "$exe" >swan.out 2>&1); then
+        SMOKE_FAILURE="swan.exe exited with an error: $(tail_of "$rundir/swan.out" 3)"
+        return 1
+    fi
+    if [[ ! -f "$rundir/norm_end" ]]; then
+        SMOKE_FAILURE="no norm_end file after the run; PRINT says: $(grep -m3 -E '\*\* (Error|Severe)' "$rundir/PRINT" 2>/dev/null | tr '\n' ' ')"
+        return 1
+    fi
+    if grep -q '\*\* Error' "$rundir/PRINT" || [[ -s "$rundir/Errfile" ]]; then
+        SMOKE_FAILURE="SWAN reported errors: $(grep -m3 '\*\* Error' "$rundir/PRINT" | tr '\n' ' ') $(tail_of "$rundir/Errfile" 2)"
+        return 1
+    fi
+    local output
+    for output in p1.tab hsig.txt hsig.nc; do
+        [[ -s "$rundir/$output" ]] || { SMOKE_FAILURE="the run wrote no $output"; return 1; }
+    done
+    grep -q 'SWAN version:41.01' "$rundir/p1.tab" || { SMOKE_FAILURE="p1.tab does not name SWAN version 41.01"; return 1; }
+}
+
+ensure_link() {
+    if [[ "$(readlink "$SWAN_LINK" 2>/dev/null || true)" != "$SWAN_BIN" ]]; then
+        log "linking $SWAN_LINK -> $SWAN_BIN"
+        ln -sfn "$SWAN_BIN" "$SWAN_LINK"
+    fi
+}
+
+sdist_is_cached() {
+    [[ -f "$SDIST_CACHE" ]] && [[ "$(sha256sum "$SDIST_CACHE" | cut -d' ' -f1)" == "$SDIST_SHA256" ]]
+}
+
+# pip's metadata step for this old sdist fails under modern setuptools, so the download runs
+# in a throwaway venv with setuptools<60, and pip checks the pinned sha256.
+download_sdist() {
+    local workdir="$1"
+    sdist_is_cached && { log "using cached $SDIST_CACHE"; return 0; }
+    log "downloading $SDIST_NAME==$SDIST_VERSION source package from PyPI"
+    /usr/bin/python3 -m venv "$workdir/venv" >>"$BUILD_LOG" 2>&1 ||
+        die "could not create a venv with /usr/bin/python3; last lines of $BUILD_LOG: $(tail_of "$BUILD_LOG" 3)"
+    "$workdir/venv/bin/pip" install -q 'setuptools<60' wheel >>"$BUILD_LOG" 2>&1 ||
+        die "pip could not install setuptools<60 and wheel; last lines of $BUILD_LOG: $(tail_of "$BUILD_LOG" 3)"
+    printf '%s==%s --hash=sha256:%s\n' "$SDIST_NAME" "$SDIST_VERSION" "$SDIST_SHA256" >"$workdir/req.txt"
+    "$workdir/venv/bin/pip" download -q --no-deps --no-binary :all: --no-build-isolation \
+        --require-hashes -r "$workdir/req.txt" -d "$workdir/dl" >>"$BUILD_LOG" 2>&1 ||
+        die "pip download of $SDIST_NAME==$SDIST_VERSION failed; last lines of $BUILD_LOG: $(tail_of "$BUILD_LOG" 3)"
+    install -D -m 0644 "$workdir/dl/$SDIST_FILE" "$SDIST_CACHE"
+    sdist_is_cached || die "$SDIST_CACHE does not have the pinned sha256 $SDIST_SHA256"
+}
+
+# SWAN's own recipe: platform.pl writes macros.inc for gfortran; gfortran 12 needs
+# -fallow-argument-mismatch; NETCDFROOT=/usr builds NetCDF output in.
+build_swan() {
+    local workdir="$1" src
+    tar -xzf "$SDIST_CACHE" -C "$workdir" "$SWAN_SRC_IN_SDIST" ||
+        die "$SDIST_FILE has no $SWAN_SRC_IN_SDIST folder"
+    src="$workdir/$SWAN_SRC_IN_SDIST"
+    [[ -f "$src/macros.inc" ]] && mv "$src/macros.inc" "$src/macros.inc.shipped"
+    (cd "$src" && perl platform.pl) >>"$BUILD_LOG" 2>&1 || die "perl platform.pl failed; see $BUILD_LOG"
+    grep -q '^F90_SER = gfortran$' "$src/macros.inc" ||
+        die "platform.pl did not choose gfortran: $(grep -m1 '^F90_SER' "$src/macros.inc" || echo 'no F90_SER line')"
+    sed -i '/^FLAGS_MSC *=/ s/$/ -fallow-argument-mismatch/; s#^NETCDFROOT *=.*#NETCDFROOT = /usr#' "$src/macros.inc"
+    log "compiling swan.exe (make ser; log: $BUILD_LOG)"
+    (cd "$src" && make ser) >>"$BUILD_LOG" 2>&1 ||
+        die "make ser failed; last lines of $BUILD_LOG: $(tail_of "$BUILD_LOG" 4)"
+    [[ -x "$src/swan.exe" ]] || die "make ser finished but wrote no swan.exe; see $BUILD_LOG"
+    # Replace by rename, so a swan.exe that is running keeps its old file.
+    install -D -m 0755 "$src/swan.exe" "$SWAN_BIN.new"
+    mv -f "$SWAN_BIN.new" "$SWAN_BIN"
+}
+
+main() {
+    [[ -f "$SMOKE_DIR/INPUT" ]] || die "smoke case $SMOKE_DIR/INPUT is missing"
+    if [[ "${ROMPY_SWAN_REBUILD:-0}" != 1 && -x "$SWAN_BIN" ]]; then
+        if smoke_test "$SWAN_BIN"; then
+            ensure_link
+            log "$SWAN_BIN is installed and passes the smoke test; nothing to build"
+            return 0
+        fi
+        log "installed $SWAN_BIN fails the smoke test ($SMOKE_FAILURE); rebuilding"
+    fi
+    apt_install python3 python3-venv gfortran perl make libnetcdff-dev
+    local workdir
+    workdir="$(mktemp -d /tmp/rompy-swan-build.XXXXXX)"
+    cleanup_later "$workdir"
+    : >"$BUILD_LOG"
+    download_sdist "$workdir"
+    build_swan "$workdir"
+    ensure_link
+    smoke_test "$SWAN_BIN" || die "the freshly built $SWAN_BIN fails the smoke test: $SMOKE_FAILURE"
+    log "installed $SWAN_BIN ($(stat -c %s "$SWAN_BIN") bytes); smoke test passed"
+}
+
+main "$@"

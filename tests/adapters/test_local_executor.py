@@ -1,0 +1,461 @@
+"""Tests of the local executor against real processes in a temporary staging dir."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, MutableMapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from structlog.testing import capture_logs
+
+from rompy.adapters.local_executor import LocalExecutor
+from rompy.domain.errors import ConfigError, StagingError
+from rompy.domain.execution import LocalExecution
+from rompy.domain.models import Command
+from rompy.ports.execution import FAILED, SUCCEEDED, TIMED_OUT, ExecutionRequest, RunOutcome
+
+RUN_ID = "run1"
+MISSING_COMMAND = "rompy-test-no-such-command-7f3a"
+PYTHON = sys.executable
+
+
+def make_request(
+    tmp_path: Path,
+    command: str | list[str] | tuple[str, ...] | None = None,
+    *,
+    default_command: Command | None = None,
+    **spec_fields: Any,
+) -> ExecutionRequest:
+    staging_dir = tmp_path / "staging"
+    staging_dir.mkdir(exist_ok=True)
+    return ExecutionRequest(
+        run_id=RUN_ID,
+        staging_dir=staging_dir,
+        spec=LocalExecution(command=command, **spec_fields),
+        default_command=default_command,
+    )
+
+
+def run(request: ExecutionRequest, **executor_options: float) -> RunOutcome:
+    options = {"grace_period": 2.0, "drain_timeout": 2.0, **executor_options}
+    return LocalExecutor(**options).execute(request)
+
+
+def stdout_of(outcome: RunOutcome) -> str:
+    assert outcome.stdout_path is not None
+    return outcome.stdout_path.read_text()
+
+
+def wait_until(condition: Callable[[], bool], seconds: float = 15.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+def group_is_gone(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def process_is_gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def output_events(logs: list[MutableMapping[str, Any]]) -> list[tuple[str, str]]:
+    return [(e["stream"], e["line"]) for e in logs if e["event"] == "model_output"]
+
+
+# --- success, output saving and streaming ---------------------------------------------------
+
+
+def test_a_command_exiting_with_zero_succeeds(tmp_path: Path) -> None:
+    outcome = run(make_request(tmp_path, "true"))
+
+    assert (SUCCEEDED, 0, "") == (outcome.status, outcome.exit_code, outcome.message)
+
+
+def test_the_outcome_names_the_run_and_the_local_executor(tmp_path: Path) -> None:
+    outcome = run(make_request(tmp_path, "true"))
+
+    assert (RUN_ID, "local") == (outcome.run_id, outcome.executor)
+
+
+def test_stdout_is_saved_in_the_logs_folder_of_the_staging_dir(tmp_path: Path) -> None:
+    outcome = run(make_request(tmp_path, "echo hello; echo world"))
+
+    assert tmp_path / "staging" / "logs" / f"{RUN_ID}.stdout.log" == outcome.stdout_path
+    assert "hello\nworld\n" == stdout_of(outcome)
+
+
+def test_stderr_is_saved_apart_from_stdout(tmp_path: Path) -> None:
+    outcome = run(make_request(tmp_path, "echo out; echo err >&2"))
+
+    assert outcome.stderr_path is not None
+    assert tmp_path / "staging" / "logs" / f"{RUN_ID}.stderr.log" == outcome.stderr_path
+    assert ("out\n", "err\n") == (stdout_of(outcome), outcome.stderr_path.read_text())
+
+
+def test_each_output_line_is_streamed_to_the_log(tmp_path: Path) -> None:
+    with capture_logs() as logs:
+        run(make_request(tmp_path, "echo one; echo two >&2"))
+
+    assert [("stderr", "two"), ("stdout", "one")] == sorted(output_events(logs))
+
+
+def test_output_is_not_streamed_when_stream_output_is_off(tmp_path: Path) -> None:
+    with capture_logs() as logs:
+        outcome = run(make_request(tmp_path, "echo quiet", stream_output=False))
+
+    assert ([], "quiet\n") == (output_events(logs), stdout_of(outcome))
+
+
+def test_output_is_not_saved_when_capture_output_is_off(tmp_path: Path) -> None:
+    outcome = run(make_request(tmp_path, "echo unsaved", capture_output=False))
+
+    assert (None, None) == (outcome.stdout_path, outcome.stderr_path)
+    assert not (tmp_path / "staging" / "logs").exists()
+
+
+def test_a_last_line_without_newline_is_recorded(tmp_path: Path) -> None:
+    with capture_logs() as logs:
+        run(make_request(tmp_path, "printf partial"))
+
+    assert [("stdout", "partial")] == output_events(logs)
+
+
+def test_the_outcome_records_a_naive_utc_start_time(tmp_path: Path) -> None:
+    before = datetime.now(UTC).replace(tzinfo=None)
+    outcome = run(make_request(tmp_path, "true"))
+    after = datetime.now(UTC).replace(tzinfo=None)
+
+    assert outcome.started_at is not None
+    assert before <= outcome.started_at <= after
+
+
+def test_the_outcome_duration_covers_the_run(tmp_path: Path) -> None:
+    outcome = run(make_request(tmp_path, "sleep 0.3"))
+
+    assert 0.3 <= outcome.duration < 10
+
+
+def test_the_outcome_details_name_the_command_and_the_process(tmp_path: Path) -> None:
+    outcome = run(make_request(tmp_path, "echo $$"))
+
+    assert "echo $$" == outcome.details["command"]
+    assert f"{outcome.details['pid']}\n" == stdout_of(outcome)
+
+
+# --- command forms ---------------------------------------------------------------------------
+
+
+def test_a_string_command_runs_through_the_shell(tmp_path: Path) -> None:
+    outcome = run(make_request(tmp_path, "echo $((40 + 2))"))
+
+    assert "42\n" == stdout_of(outcome)
+
+
+def test_an_argv_command_runs_without_a_shell(tmp_path: Path) -> None:
+    outcome = run(make_request(tmp_path, ["printf", "%s\\n", "$((40 + 2))", "a b"]))
+
+    assert "$((40 + 2))\na b\n" == stdout_of(outcome)
+
+
+def test_shell_false_splits_a_string_command_into_arguments(tmp_path: Path) -> None:
+    outcome = run(make_request(tmp_path, "printf '%s\\n' 'a b' $HOME", shell=False))
+
+    assert "a b\n$HOME\n" == stdout_of(outcome)
+
+
+def test_shell_true_runs_an_argv_command_through_the_shell(tmp_path: Path) -> None:
+    outcome = run(make_request(tmp_path, ["echo", "$0"], shell=True))
+
+    assert "$0\n" == stdout_of(outcome)
+    assert outcome.ok
+
+
+def test_the_default_command_runs_when_the_spec_has_none(tmp_path: Path) -> None:
+    outcome = run(make_request(tmp_path, default_command=("echo", "default")))
+
+    assert "default\n" == stdout_of(outcome)
+
+
+def test_the_spec_command_wins_over_the_default_command(tmp_path: Path) -> None:
+    outcome = run(make_request(tmp_path, "echo spec", default_command=("echo", "default")))
+
+    assert "spec\n" == stdout_of(outcome)
+
+
+def test_no_command_at_all_is_a_config_error_on_backend_command(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as raised:
+        run(make_request(tmp_path))
+
+    assert "backend.command" == raised.value.path
+
+
+def test_unbalanced_quotes_without_shell_are_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as raised:
+        run(make_request(tmp_path, "echo 'oops", shell=False))
+
+    assert ("backend.command", "echo 'oops") == (raised.value.path, raised.value.value)
+
+
+# --- environment and working dir -------------------------------------------------------------
+
+
+def test_the_environment_merges_os_environ_and_env_vars(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ROMPY_TEST_FROM_OS", "from-os")
+    request = make_request(
+        tmp_path,
+        'echo "$ROMPY_TEST_FROM_OS $ROMPY_TEST_FROM_SPEC"',
+        env_vars={"ROMPY_TEST_FROM_SPEC": "from-spec"},
+    )
+
+    assert "from-os from-spec\n" == stdout_of(run(request))
+
+
+def test_env_vars_override_the_os_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ROMPY_TEST_VALUE", "from-os")
+    request = make_request(tmp_path, "echo $ROMPY_TEST_VALUE", env_vars={"ROMPY_TEST_VALUE": "x"})
+
+    assert "x\n" == stdout_of(run(request))
+
+
+def test_the_working_dir_defaults_to_the_staging_dir(tmp_path: Path) -> None:
+    outcome = run(make_request(tmp_path, "pwd -P"))
+
+    assert str((tmp_path / "staging").resolve()) == stdout_of(outcome).strip()
+
+
+def test_an_explicit_working_dir_is_used(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    outcome = run(make_request(tmp_path, "pwd -P", working_dir=elsewhere))
+
+    assert str(elsewhere.resolve()) == stdout_of(outcome).strip()
+
+
+def test_output_is_saved_in_the_staging_dir_even_with_another_working_dir(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    outcome = run(make_request(tmp_path, "echo hi", working_dir=elsewhere))
+
+    assert tmp_path / "staging" / "logs" == (outcome.stdout_path or Path()).parent
+
+
+def test_a_missing_working_dir_is_a_config_error_only_at_run_time(tmp_path: Path) -> None:
+    request = make_request(tmp_path, "true", working_dir=tmp_path / "absent")
+
+    with pytest.raises(ConfigError) as raised:
+        run(request)
+
+    assert ("backend.working_dir", str(tmp_path / "absent")) == (
+        raised.value.path,
+        raised.value.value,
+    )
+
+
+def test_a_missing_staging_dir_is_a_staging_error(tmp_path: Path) -> None:
+    request = ExecutionRequest(
+        run_id=RUN_ID, staging_dir=tmp_path / "absent", spec=LocalExecution(command="true")
+    )
+
+    with pytest.raises(StagingError):
+        run(request)
+
+
+# --- failures --------------------------------------------------------------------------------
+
+
+def test_a_nonzero_exit_fails_with_its_exit_code(tmp_path: Path) -> None:
+    outcome = run(make_request(tmp_path, "exit 3"))
+
+    assert (FAILED, 3) == (outcome.status, outcome.exit_code)
+
+
+def test_the_failure_message_gives_the_exit_code_and_last_stderr_lines(tmp_path: Path) -> None:
+    outcome = run(make_request(tmp_path, "echo first >&2; echo boom >&2; exit 3"))
+
+    assert outcome.message.startswith("exit code 3")
+    assert "first" in outcome.message and "boom" in outcome.message
+
+
+def test_the_failure_message_leaves_out_early_stderr_lines(tmp_path: Path) -> None:
+    outcome = run(make_request(tmp_path, "for i in $(seq 1 50); do echo line$i >&2; done; exit 1"))
+
+    assert "line50" in outcome.message
+    assert "line1 " not in f"{outcome.message} "
+
+
+def test_a_process_killed_by_a_signal_fails_naming_the_signal(tmp_path: Path) -> None:
+    outcome = run(make_request(tmp_path, "kill -KILL $$"))
+
+    assert (FAILED, -signal.SIGKILL) == (outcome.status, outcome.exit_code)
+    assert "SIGKILL" in outcome.message
+
+
+def test_an_argv_command_not_found_fails_with_exit_code_127(tmp_path: Path) -> None:
+    outcome = run(make_request(tmp_path, [MISSING_COMMAND, "--flag"]))
+
+    assert (FAILED, 127) == (outcome.status, outcome.exit_code)
+    assert outcome.message.startswith(f"command not found: {MISSING_COMMAND} (PATH searched:")
+
+
+def test_a_shell_command_not_found_fails_with_the_same_message(tmp_path: Path) -> None:
+    outcome = run(make_request(tmp_path, f"{MISSING_COMMAND} --flag"))
+
+    assert (FAILED, 127) == (outcome.status, outcome.exit_code)
+    assert outcome.message.startswith(f"command not found: {MISSING_COMMAND} (PATH searched:")
+
+
+def test_the_not_found_message_shows_the_path_the_command_ran_with(tmp_path: Path) -> None:
+    request = make_request(tmp_path, [MISSING_COMMAND], env_vars={"PATH": "/nowhere/a:/nowhere/b"})
+
+    assert "PATH searched: /nowhere/a:/nowhere/b)" in run(request).message
+
+
+def test_a_missing_program_given_by_path_is_reported_as_not_found(tmp_path: Path) -> None:
+    outcome = run(make_request(tmp_path, ["./absent-program"]))
+
+    assert (127, True) == (
+        outcome.exit_code,
+        outcome.message.startswith("command not found: ./absent-program"),
+    )
+
+
+def test_a_file_without_execute_permission_fails_with_exit_code_126(tmp_path: Path) -> None:
+    script = tmp_path / "script.sh"
+    script.write_text("#!/bin/sh\necho hi\n")
+    script.chmod(0o644)
+    if os.access(script, os.X_OK):
+        pytest.skip("running as a user that may execute any file")
+
+    outcome = run(make_request(tmp_path, [str(script)]))
+
+    assert (FAILED, 126) == (outcome.status, outcome.exit_code)
+
+
+# --- timeout and interruption ----------------------------------------------------------------
+
+
+def test_a_command_running_past_its_timeout_is_timed_out(tmp_path: Path) -> None:
+    outcome = run(make_request(tmp_path, "sleep 100", timeout=0.5))
+
+    assert (TIMED_OUT, True) == (outcome.status, outcome.timed_out)
+    assert "0.5 seconds" in outcome.message
+    assert outcome.duration < 30
+
+
+def test_a_timeout_kills_the_whole_process_group(tmp_path: Path) -> None:
+    outcome = run(make_request(tmp_path, "sleep 100 & sleep 100", timeout=0.5))
+
+    assert wait_until(lambda: group_is_gone(outcome.details["pid"]))
+
+
+def test_a_timeout_kills_background_grandchildren(tmp_path: Path) -> None:
+    run(make_request(tmp_path, "sleep 100 & echo $! > bg.pid; sleep 100", timeout=0.5))
+    grandchild = int((tmp_path / "staging" / "bg.pid").read_text())
+
+    assert wait_until(lambda: process_is_gone(grandchild))
+
+
+def test_processes_ignoring_sigterm_are_killed_after_the_grace_period(tmp_path: Path) -> None:
+    request = make_request(tmp_path, "trap '' TERM; sleep 100 & sleep 100", timeout=0.5)
+    outcome = run(request, grace_period=0.5)
+
+    assert TIMED_OUT == outcome.status
+    assert wait_until(lambda: group_is_gone(outcome.details["pid"]))
+
+
+def test_a_timed_out_command_gets_sigterm_before_sigkill(tmp_path: Path) -> None:
+    command = "trap 'echo cleaned > cleanup.txt; exit 0' TERM; sleep 100 & wait"
+    run(make_request(tmp_path, command, timeout=0.5))
+
+    assert "cleaned\n" == (tmp_path / "staging" / "cleanup.txt").read_text()
+
+
+def test_keyboard_interrupt_stops_the_process_group_and_is_reraised(tmp_path: Path) -> None:
+    request = make_request(tmp_path, "echo $$ > group.pid; sleep 100 & sleep 100")
+    interrupt = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT))
+    interrupt.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            run(request, grace_period=0.5)
+    finally:
+        interrupt.cancel()
+    pgid = int((tmp_path / "staging" / "group.pid").read_text())
+
+    assert wait_until(lambda: group_is_gone(pgid))
+
+
+def test_background_processes_holding_the_output_are_stopped_after_the_command(
+    tmp_path: Path,
+) -> None:
+    outcome = run(make_request(tmp_path, "sleep 100 & echo done"), drain_timeout=0.5)
+
+    assert (SUCCEEDED, "done\n") == (outcome.status, stdout_of(outcome))
+    assert wait_until(lambda: group_is_gone(outcome.details["pid"]))
+
+
+# --- volume ----------------------------------------------------------------------------------
+
+
+def test_large_output_on_both_streams_does_not_deadlock(tmp_path: Path) -> None:
+    script = (
+        "import sys\n"
+        "for i in range(200_000):\n"
+        "    sys.stdout.write(f'out {i}\\n')\n"
+        "    sys.stderr.write(f'err {i}\\n')\n"
+    )
+    request = make_request(tmp_path, [PYTHON, "-c", script], timeout=120, stream_output=False)
+    outcome = run(request)
+
+    assert outcome.stderr_path is not None
+    assert SUCCEEDED == outcome.status
+    assert (200_000, 200_000) == (
+        len(stdout_of(outcome).splitlines()),
+        len(outcome.stderr_path.read_text().splitlines()),
+    )
+
+
+def test_large_streamed_output_reaches_the_log_line_by_line(tmp_path: Path) -> None:
+    script = "for i in range(200_000): print(i)"
+    with capture_logs() as logs:
+        outcome = run(make_request(tmp_path, [PYTHON, "-c", script], timeout=120))
+
+    assert SUCCEEDED == outcome.status
+    assert [str(i) for i in range(200_000)] == [line for _, line in output_events(logs)]
+
+
+def test_interleaved_stdout_and_stderr_are_each_captured_in_order(tmp_path: Path) -> None:
+    script = (
+        "import sys\n"
+        "for i in range(1000):\n"
+        "    print(f'out {i}', flush=True)\n"
+        "    print(f'err {i}', file=sys.stderr, flush=True)\n"
+    )
+    outcome = run(make_request(tmp_path, [PYTHON, "-c", script]))
+
+    assert outcome.stderr_path is not None
+    assert [f"out {i}" for i in range(1000)] == stdout_of(outcome).splitlines()
+    assert [f"err {i}" for i in range(1000)] == outcome.stderr_path.read_text().splitlines()
