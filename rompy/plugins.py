@@ -138,7 +138,7 @@ def _load_entry_points(
             continue
         try:
             plugin = entry_point.load()
-        except Exception as error:  # noqa: BLE001 - any import failure is the plugin's fault
+        except Exception as error:
             message = f"plugin {entry_point.name!r} ({entry_point.value}) failed to load: {error}"
             warnings.append(message)
             log.warning("plugin_failed_to_load", plugin=entry_point.name, error=str(error))

@@ -119,7 +119,7 @@ class DockerExecutor:
         spec = docker_spec(request)
         started_at, clock = datetime.now(UTC).replace(tzinfo=None), time.monotonic()
         log.info(
-            "run_started",
+            "process_started",
             run_id=request.run_id,
             executor=EXECUTOR_TYPE,
             command=plan.display,
@@ -325,7 +325,7 @@ def _import_docker() -> Any:
 def _log_finished(outcome: RunOutcome) -> None:
     event = log.info if outcome.ok else log.warning
     event(
-        "run_finished",
+        "process_finished",
         run_id=outcome.run_id,
         executor=EXECUTOR_TYPE,
         status=outcome.status,

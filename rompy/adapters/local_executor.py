@@ -252,7 +252,7 @@ class LocalExecutor:
         assert isinstance(request.spec, LocalExecution)  # checked by plan_launch
         started_at, clock = _utc_now(), time.monotonic()
         log.info(
-            "run_started",
+            "process_started",
             run_id=request.run_id,
             executor=EXECUTOR_TYPE,
             command=plan.display,
@@ -388,7 +388,7 @@ def _details(plan: LaunchPlan, ending: _Ending, recorder: OutputRecorder) -> dic
 def _log_finished(outcome: RunOutcome) -> None:
     event = log.info if outcome.ok else log.warning
     event(
-        "run_finished",
+        "process_finished",
         run_id=outcome.run_id,
         executor=EXECUTOR_TYPE,
         status=outcome.status,

@@ -10,7 +10,6 @@ Many runs go in one job array (:meth:`SlurmExecutor.execute_many`).
 
 from __future__ import annotations
 
-import getpass
 import re
 import threading
 import time
@@ -18,16 +17,20 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-import attrs
-
-from rompy.adapters.process_output import tail
-from rompy.adapters.slurm_commands import JobStatus, SlurmCommands, SlurmScheduler, SubmissionError
-from rompy.adapters.slurm_jobs import JobHandle, Tracker, outcome_from_exit_file, outcome_from_status
+from rompy.adapters.slurm_commands import (
+    JobStatus,
+    SchedulerError,
+    SlurmCommands,
+    SlurmScheduler,
+    SubmissionError,
+)
+from rompy.adapters.slurm_outcomes import JobHandle, forced_outcome, resolve
 from rompy.domain.errors import ConfigError, ExecutorUnavailableError, StagingError
-from rompy.domain.slurm import (
+from rompy.domain.models import Command
+from rompy.domain.slurm import SlurmExecution
+from rompy.domain.slurm_script import (
     EXIT_CODE_FILE,
     ArrayTask,
-    SlurmExecution,
     output_patterns,
     render_array_script,
     render_batch_script,
@@ -36,3 +39,354 @@ from rompy.log import get_logger
 from rompy.ports.execution import CANCELLED, TIMED_OUT, ExecutionRequest, RunOutcome
 
 log = get_logger(__name__)
+
+SCRIPT_DIR = "slurm"
+"""The staging dir folder holding the batch scripts (and SLURM's own array logs)."""
+
+MAX_BACKOFF = 30.0
+"""Longest wait between two status queries while SLURM keeps failing."""
+
+_SUBMISSION_FIELDS = (
+    ("invalid partition", "queue"),
+    ("invalid account", "account"),
+    ("invalid qos", "qos"),
+    ("reservation is invalid", "reservation"),
+    ("memory specification", "memory"),
+)
+_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class _ClientTimeoutError(Exception):
+    """The client-side wait limit expired."""
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _file_name(text: str) -> str:
+    return _UNSAFE_NAME.sub("_", text).strip("._") or "run"
+
+
+def _spec_of(request: ExecutionRequest) -> SlurmExecution:
+    if not isinstance(request.spec, SlurmExecution):
+        raise TypeError(f"SlurmExecutor runs SlurmExecution specs, not {type(request.spec)}")
+    return request.spec
+
+
+def _command_of(request: ExecutionRequest) -> Command:
+    command = _spec_of(request).command or request.default_command
+    if not command:
+        raise ConfigError(
+            "no command to run; set backend.command or use a model config that has a "
+            "default command",
+            path="backend.command",
+            value=command,
+        )
+    return command
+
+
+def _prepare_staging(staging_dir: Path, patterns: Sequence[str]) -> None:
+    if not staging_dir.is_dir():
+        raise StagingError(
+            f"staging dir {staging_dir} does not exist; generate the run before running it"
+        )
+    (staging_dir / SCRIPT_DIR).mkdir(exist_ok=True)
+    for pattern in patterns:
+        parent = Path(pattern).parent
+        if "%" not in str(parent):
+            parent.mkdir(parents=True, exist_ok=True)
+    (staging_dir / EXIT_CODE_FILE).unlink(missing_ok=True)
+
+
+def submission_error(spec: SlurmExecution, message: str) -> Exception:
+    """Turn ``sbatch``'s refusal into a :class:`ConfigError` (bad option) or unavailability.
+
+    Args:
+        spec: The spec of the refused job.
+        message: ``sbatch``'s standard error.
+    """
+    lowered = message.lower()
+    for needle, field in _SUBMISSION_FIELDS:
+        if needle in lowered:
+            name = spec.partition_field if field == "queue" else field
+            value = getattr(spec, name)
+            return ConfigError(
+                f"SLURM refused {name} {value!r}: {message}; ask `sinfo -s` / your cluster's "
+                "documentation for the values you may use",
+                path=f"backend.{name}",
+                value=value,
+            )
+    return ExecutorUnavailableError(f"sbatch refused the job: {message}")
+
+
+class SlurmExecutor:
+    """Runs :class:`~rompy.domain.slurm.SlurmExecution` specs as SLURM batch jobs.
+
+    Args:
+        scheduler: The SLURM commands (default: the real ``sbatch``/``squeue``/``scancel``).
+        clock: Monotonic seconds (injectable for tests).
+        sleep: Waits a number of seconds (injectable for tests).
+        cancel_grace: Seconds to wait for cancelled jobs to leave the queue.
+        outage_limit: Seconds of failing status queries after which waiting gives up.
+    """
+
+    type = "slurm"
+
+    def __init__(
+        self,
+        scheduler: SlurmScheduler | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        cancel_grace: float = 60.0,
+        outage_limit: float = 600.0,
+    ) -> None:
+        self._scheduler: SlurmScheduler = scheduler or SlurmCommands()
+        self._clock = clock
+        self._sleep = sleep
+        self._cancel_grace = cancel_grace
+        self._outage_limit = outage_limit
+        self._cancel_requested: set[str] = set()
+        self._lock = threading.Lock()
+
+    def execute(self, request: ExecutionRequest) -> RunOutcome:
+        """Submit ``request`` as a batch job and wait for its outcome (see :meth:`wait`)."""
+        handle = self.submit(request)
+        return self.wait([handle], timeout=handle.spec.timeout)[0]
+
+    def execute_many(
+        self, requests: Sequence[ExecutionRequest], max_parallel: int | None = None
+    ) -> list[RunOutcome]:
+        """Run many requests and return one outcome per request, in order.
+
+        Requests sharing one spec become one job array (at most ``max_parallel`` tasks at
+        once); otherwise each becomes its own job. The client timeout applies to the whole
+        wait: the longest of the specs' timeouts, none if any spec has none.
+        """
+        if not requests:
+            return []
+        specs = [_spec_of(request) for request in requests]
+        if all(spec == specs[0] for spec in specs):
+            handles = self.submit_array(requests, max_parallel=max_parallel)
+        else:
+            handles = [self.submit(request) for request in requests]
+        timeouts = [spec.timeout for spec in specs]
+        timeout = None if None in timeouts else max(t for t in timeouts if t is not None)
+        return self.wait(handles, timeout=timeout)
+
+    def submit(self, request: ExecutionRequest) -> JobHandle:
+        """Write the batch script of ``request`` and submit it; return without waiting.
+
+        Raises:
+            ConfigError: No command, or SLURM refused an option (partition, account, ...).
+            StagingError: The staging dir does not exist.
+            ExecutorUnavailableError: ``sbatch`` is missing or refused the job otherwise.
+        """
+        spec, command = _spec_of(request), _command_of(request)
+        staging = request.staging_dir.absolute()
+        job_name = spec.job_name or f"rompy-{request.run_id}"
+        patterns = output_patterns(spec, staging, request.run_id)
+        _prepare_staging(staging, patterns)
+        script = staging / SCRIPT_DIR / f"{_file_name(request.run_id)}.sbatch"
+        script.write_text(
+            render_batch_script(spec, staging, command, job_name, log_name=request.run_id)
+        )
+        job_id = self._submit(spec, script, staging)
+        log.info("slurm_job_submitted", run_id=request.run_id, job_id=job_id, script=str(script))
+        return JobHandle(
+            run_id=request.run_id,
+            job_id=job_id,
+            base_job_id=job_id,
+            staging_dir=staging,
+            job_name=job_name,
+            stdout_pattern=patterns[0],
+            stderr_pattern=patterns[1],
+            spec=spec,
+            submitted_at=_utc_now(),
+            submitted_clock=self._clock(),
+        )
+
+    def submit_array(
+        self, requests: Sequence[ExecutionRequest], *, max_parallel: int | None = None
+    ) -> list[JobHandle]:
+        """Submit ``requests`` (sharing one spec) as one job array; one handle per request.
+
+        The script and SLURM's own task logs go to the first run's ``slurm/`` folder; each
+        task's output goes to its own staging dir.
+
+        Raises:
+            ConfigError, StagingError, ExecutorUnavailableError: As :meth:`submit`.
+        """
+        spec = _spec_of(requests[0])
+        tasks = [
+            ArrayTask(
+                staging_dir=request.staging_dir.absolute(),
+                command=_command_of(request),
+                log_name=request.run_id,
+            )
+            for request in requests
+        ]
+        patterns = [output_patterns(spec, task.staging_dir, task.log_name) for task in tasks]
+        for task, task_patterns in zip(tasks, patterns, strict=True):
+            _prepare_staging(task.staging_dir, task_patterns)
+        job_name = spec.job_name or f"rompy-array-{requests[0].run_id}"
+        script_dir = tasks[0].staging_dir / SCRIPT_DIR
+        script = script_dir / f"{_file_name(job_name)}.sbatch"
+        text = render_array_script(
+            spec, tasks, job_name=job_name, scheduler_log_dir=script_dir, max_parallel=max_parallel
+        )
+        script.write_text(text)
+        base_id = self._submit(spec, script, tasks[0].staging_dir)
+        log.info("slurm_array_submitted", job_id=base_id, tasks=len(tasks), script=str(script))
+        now, clock = _utc_now(), self._clock()
+        return [
+            JobHandle(
+                run_id=request.run_id,
+                job_id=f"{base_id}_{index}",
+                base_job_id=base_id,
+                array_index=index,
+                staging_dir=task.staging_dir,
+                job_name=job_name,
+                stdout_pattern=task_patterns[0],
+                stderr_pattern=task_patterns[1],
+                spec=spec,
+                submitted_at=now,
+                submitted_clock=clock,
+            )
+            for index, (request, task, task_patterns) in enumerate(
+                zip(requests, tasks, patterns, strict=True)
+            )
+        ]
+
+    def _submit(self, spec: SlurmExecution, script: Path, cwd: Path) -> str:
+        try:
+            return self._scheduler.submit(script, cwd=cwd)
+        except SubmissionError as error:
+            raise submission_error(spec, str(error)) from error
+
+    def cancel(self, handles: Sequence[JobHandle]) -> None:
+        """Cancel jobs (from any thread); their outcomes become ``cancelled``."""
+        job_ids = [handle.job_id for handle in handles]
+        with self._lock:
+            self._cancel_requested.update(job_ids)
+        self._scheduler.cancel(job_ids)
+        log.info("slurm_job_cancel_requested", job_ids=job_ids)
+
+    def wait(self, handles: Sequence[JobHandle], timeout: float | None = None) -> list[RunOutcome]:
+        """Wait for ``handles`` to finish; return their outcomes in the same order.
+
+        Polls every outstanding job with one status query per interval (the smallest
+        ``poll_interval`` of the specs), backing off up to :data:`MAX_BACKOFF` while SLURM
+        fails. When ``timeout`` seconds pass, or on Ctrl-C, the remaining jobs are cancelled
+        and end ``timed_out`` or ``cancelled``.
+
+        Raises:
+            ExecutorUnavailableError: SLURM did not answer for ``outage_limit`` seconds.
+        """
+        pending = {handle.job_id: handle for handle in handles}
+        outcomes: dict[str, RunOutcome] = {}
+        deadline = None if timeout is None else self._clock() + timeout
+        try:
+            self._poll(pending, outcomes, deadline)
+        except _ClientTimeoutError:
+            message = f"client timeout of {timeout:g} s expired; SLURM job cancelled"
+            self._stop(pending, outcomes, TIMED_OUT, message)
+        except KeyboardInterrupt:
+            self._stop(pending, outcomes, CANCELLED, "interrupted; SLURM job cancelled")
+        return [outcomes[handle.job_id] for handle in handles]
+
+    def _query(self, pending: dict[str, JobHandle]) -> dict[str, JobStatus]:
+        base_ids = sorted({handle.base_job_id for handle in pending.values()}, key=_job_order)
+        return self._scheduler.query(base_ids)
+
+    def _poll(
+        self, pending: dict[str, JobHandle], outcomes: dict[str, RunOutcome], deadline: float | None
+    ) -> None:
+        interval = _interval(pending)
+        failures, failing_since = 0, 0.0
+        while pending:
+            try:
+                statuses = self._query(pending)
+            except SchedulerError as error:
+                failures, failing_since = failures + 1, failing_since or self._clock()
+                self._check_outage(failing_since, error)
+                delay = min(interval * 2**failures, MAX_BACKOFF)
+                log.warning("slurm_query_failed", error=str(error), retry_in=delay)
+                self._pause(delay, deadline)
+                continue
+            failures, failing_since = 0, 0.0
+            self._settle(pending, outcomes, statuses)
+            if pending:
+                self._pause(interval, deadline)
+
+    def _check_outage(self, failing_since: float, error: SchedulerError) -> None:
+        if self._clock() - failing_since >= self._outage_limit:
+            raise ExecutorUnavailableError(
+                f"SLURM did not answer status queries for {self._outage_limit:g} s: {error}"
+            ) from error
+
+    def _pause(self, seconds: float, deadline: float | None) -> None:
+        if deadline is not None:
+            remaining = deadline - self._clock()
+            if remaining <= 0:
+                raise _ClientTimeoutError
+            seconds = min(seconds, remaining)
+        self._sleep(seconds)
+
+    def _settle(
+        self,
+        pending: dict[str, JobHandle],
+        outcomes: dict[str, RunOutcome],
+        statuses: dict[str, JobStatus],
+        forced: tuple[str, str] | None = None,
+    ) -> None:
+        for job_id, handle in list(pending.items()):
+            job = statuses.get(job_id)
+            if job is not None and not job.finished:
+                continue
+            outcome = resolve(handle, job, now=self._clock())
+            if forced is not None:
+                outcome = forced_outcome(outcome, *forced)
+            elif job_id in self._cancel_requested and not outcome.ok:
+                outcome = forced_outcome(outcome, CANCELLED, f"SLURM job {job_id} cancelled")
+            outcomes[job_id] = outcome
+            del pending[job_id]
+            log.info(
+                "slurm_job_finished",
+                run_id=handle.run_id,
+                job_id=job_id,
+                status=outcome.status,
+                slurm_state=outcome.details.get("slurm_state"),
+            )
+
+    def _stop(
+        self,
+        pending: dict[str, JobHandle],
+        outcomes: dict[str, RunOutcome],
+        status: str,
+        message: str,
+    ) -> None:
+        if not pending:
+            return
+        self._scheduler.cancel(sorted(pending, key=_job_order))
+        log.warning("slurm_jobs_stopping", job_ids=sorted(pending), status=status)
+        give_up = self._clock() + self._cancel_grace
+        while pending:
+            try:
+                self._settle(pending, outcomes, self._query(pending), forced=(status, message))
+            except SchedulerError as error:
+                log.warning("slurm_query_failed", error=str(error))
+            if pending and self._clock() >= give_up:
+                late = f"{message} (still in the queue after {self._cancel_grace:g} s)"
+                self._settle(pending, outcomes, {}, forced=(status, late))
+            elif pending:
+                self._sleep(min(_interval(pending), 1.0))
+
+
+def _interval(pending: dict[str, JobHandle]) -> float:
+    return min(handle.spec.poll_interval for handle in pending.values())
+
+
+def _job_order(job_id: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in job_id.split("_") if part.isdigit())

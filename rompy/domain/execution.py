@@ -16,7 +16,7 @@ from rompy.domain.models import Command
 
 
 def check_positive_timeout(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-    """attrs validator: a timeout is None or a positive number of seconds."""
+    """Validate (for attrs) that a timeout is None or a positive number of seconds."""
     if value is not None and value <= 0:
         raise ConfigError(
             f"{value!r} is not a valid timeout; give a positive number of seconds "
@@ -30,6 +30,13 @@ def to_command(value: Any) -> Command | None:
     """Convert a YAML command (string, list or None) to a :data:`Command`."""
     if value is None or isinstance(value, str):
         return value
+    if not isinstance(value, (list, tuple)):
+        raise ConfigError(
+            f"{value!r} is not a command; give a string (run by the shell) or a list of "
+            "arguments",
+            path="command",
+            value=value,
+        )
     return tuple(str(part) for part in value)
 
 

@@ -63,7 +63,9 @@ def _add_run_commands(commands: argparse._SubParsersAction[argparse.ArgumentPars
     post.add_argument("--processor-config", required=True, help="postprocessor config file")
     post.add_argument("--output-dir", help="override output_dir")
     post.add_argument(
-        "--validate-outputs", action=argparse.BooleanOptionalAction, default=None,
+        "--validate-outputs",
+        action=argparse.BooleanOptionalAction,
+        default=None,
         help="check that outputs exist (postprocessors that support it)",
     )
     pipeline = commands.add_parser("pipeline", help="generate, run and postprocess")

@@ -103,8 +103,10 @@ def cmd_run(app: App, args: argparse.Namespace) -> int:
             print(f"dry run: generated {result.staging_dir}; would run on {backend.type}")
             continue
         outcome = app.run(run, backend, skip_generate=args.skip_generate)
-        print(f"run {outcome.run_id}: {outcome.status} in {outcome.duration:.1f} s on "
-              f"{outcome.executor} (exit code {outcome.exit_code}); outputs in {run.staging_dir}")
+        print(
+            f"run {outcome.run_id}: {outcome.status} in {outcome.duration:.1f} s on "
+            f"{outcome.executor} (exit code {outcome.exit_code}); outputs in {run.staging_dir}"
+        )
         if not outcome.ok:
             print(f"  {outcome.message}")
             failures += 1
@@ -115,7 +117,7 @@ def cmd_postprocess(app: App, args: argparse.Namespace) -> int:
     """Postprocess the outputs of every run in the config."""
     from rompy.adapters import config_files
 
-    spec = app.structure(
+    spec: Any = app.structure(
         config_files.load_document(args.processor_config), _postprocess_base(), path=""
     )
     if args.validate_outputs is not None and hasattr(spec, "validate_outputs"):
@@ -152,8 +154,9 @@ def cmd_pipeline(app: App, args: argparse.Namespace) -> int:
         if result.ok:
             print(f"pipeline {result.run_id}: ok; results in {spec.config.staging_dir}")
         else:
-            print(f"pipeline {result.run_id}: failed at stage {result.failed_stage}: "
-                  f"{result.message}")
+            print(
+                f"pipeline {result.run_id}: failed at stage {result.failed_stage}: {result.message}"
+            )
             failures += 1
     return 1 if failures else 0
 

@@ -33,7 +33,7 @@ def run_reporting_errors(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except Exception as error:  # noqa: BLE001 - the last line of defence of the CLI
+    except Exception as error:
         if args.debug:
             traceback.print_exc()
         print(

@@ -44,7 +44,9 @@ def _backends_list(app: App) -> int:
     for family, title in ((EXECUTORS, "Backends (executors)"), (POSTPROCESSORS, "Postprocessors")):
         print(f"{title}:")
         for tag, registration in sorted(app.plugins.registry.family(family).items()):
-            print(f"  {tag:<12} {_first_doc_line(registration.cls)} [plugin: {registration.plugin}]")
+            print(
+                f"  {tag:<12} {_first_doc_line(registration.cls)} [plugin: {registration.plugin}]"
+            )
     return 0
 
 
@@ -68,7 +70,7 @@ def _validate_family(app: App, document: Any, args: argparse.Namespace) -> tuple
     data = dict(document)
     if forced and "type" not in data and "backend_type" not in data:
         data["type"] = forced
-    spec = app.structure(data, FAMILIES[family].base)
+    spec: Any = app.structure(data, FAMILIES[family].base)
     return str(spec.type), type(spec)
 
 
@@ -107,7 +109,7 @@ def _starter_data(app: App, cls: type, with_examples: bool) -> dict[str, Any]:
     else:
         try:
             value = cls()
-        except Exception:  # noqa: BLE001 - a class with required fields has a classmethod example
+        except Exception:
             if not callable(example):
                 raise
             value = example()
@@ -151,4 +153,3 @@ def cmd_plugins(app: App, args: argparse.Namespace) -> int:
     for warning in app.plugins.warnings:
         print(f"warning: {warning}")
     return 0
-

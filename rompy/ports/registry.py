@@ -48,7 +48,9 @@ FAMILIES: dict[str, FamilyInfo] = {
     MODEL_CONFIGS: FamilyInfo(
         name=MODEL_CONFIGS, label="model_type", tag_field="model_type", base=ModelConfig
     ),
-    EXECUTORS: FamilyInfo(name=EXECUTORS, label="backend type", tag_field="type", base=ExecutionSpec),
+    EXECUTORS: FamilyInfo(
+        name=EXECUTORS, label="backend type", tag_field="type", base=ExecutionSpec
+    ),
     POSTPROCESSORS: FamilyInfo(
         name=POSTPROCESSORS, label="postprocessor type", tag_field="type", base=PostprocessSpec
     ),

@@ -22,7 +22,7 @@ from __future__ import annotations
 import types
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal, TypeVar, Union, get_args, get_origin
+from typing import Any, Literal, TypeVar, Union, get_args, get_origin, overload
 
 import attrs
 import cattrs
@@ -120,13 +120,22 @@ def _is_fixed_tuple(cls: Any) -> bool:
     return get_origin(cls) is tuple and bool(args) and args[-1] is not Ellipsis
 
 
-def structure(converter: cattrs.Converter, data: Any, cls: type[T], *, path: str = "") -> T:
+@overload
+def structure(converter: cattrs.Converter, data: Any, cls: type[T], *, path: str = "") -> T: ...
+
+
+@overload
+def structure(converter: cattrs.Converter, data: Any, cls: Any, *, path: str = "") -> Any: ...
+
+
+def structure(converter: cattrs.Converter, data: Any, cls: Any, *, path: str = "") -> Any:
     """Build a ``cls`` from plain data (mappings, lists, text, numbers).
 
     Args:
         converter: A converter from :func:`make_converter`.
         data: The plain data, as loaded from YAML or JSON.
-        cls: The class to build (``ModelRun``, ``PipelineSpec``, an execution spec, ...).
+        cls: The class to build (``ModelRun``, ``PipelineSpec``, an execution spec, ...)
+            or any type hint the converter reads (``int | None``).
         path: Dotted path of ``data`` inside a larger document, prefixed to error paths.
 
     Returns:
@@ -137,7 +146,7 @@ def structure(converter: cattrs.Converter, data: Any, cls: type[T], *, path: str
             each with its full dotted path. An unknown tag gives an ``UnknownTagError``.
     """
     try:
-        result: T = converter.structure(data, cls)
+        result = converter.structure(data, cls)
     except (cattrs.BaseValidationError, cattrs.ForbiddenExtraKeysError) as error:
         raise to_config_error(error, path=path) from error
     except (ConfigError, TypeError, ValueError, KeyError, AttributeError) as error:

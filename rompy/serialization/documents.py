@@ -32,8 +32,9 @@ def classify_document(document: Any) -> Literal["pipeline", "run"]:
     if "backend" in document or "postprocessor" in document:
         return "pipeline"
     inner = document.get("config")
-    looks_like_run = isinstance(inner, Mapping) and "model_type" not in inner
-    return "pipeline" if looks_like_run and set(inner) & RUN_KEYS else "run"
+    if not isinstance(inner, Mapping) or "model_type" in inner:
+        return "run"
+    return "pipeline" if set(inner) & RUN_KEYS else "run"
 
 
 def pipeline_data(document: Any, overrides: Mapping[str, Any]) -> dict[str, Any]:

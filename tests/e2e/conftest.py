@@ -21,13 +21,22 @@ RunCli = Callable[..., subprocess.CompletedProcess[str]]
 def rompy_cli(tmp_path: Path) -> RunCli:
     """Run ``python -m rompy ARGS`` in ``tmp_path`` and return the completed process."""
 
-    def run(*args: str, env: dict[str, str] | None = None, stdin: str | None = None,
-            cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    def run(
+        *args: str,
+        env: dict[str, str] | None = None,
+        stdin: str | None = None,
+        cwd: Path | None = None,
+    ) -> subprocess.CompletedProcess[str]:
         full_env = {**os.environ, **(env or {})}
         return subprocess.run(
             [sys.executable, "-m", "rompy", *args],
-            cwd=cwd or tmp_path, env=full_env, input=stdin,
-            capture_output=True, text=True, timeout=120, check=False,
+            cwd=cwd or tmp_path,
+            env=full_env,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
         )
 
     return run

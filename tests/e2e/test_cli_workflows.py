@@ -15,7 +15,10 @@ COMPAT_ENV = {"CYCLE": "2023-01-01T00:00:00", "DATA_ROOT": "/tmp"}
 RUN_FILES = ["basic_modelrun.yml", "templated_modelrun.yml"]
 PIPELINE_FILES = ["basic_pipeline.yml", "basic_pipeline_with_includes.yml"]
 BACKEND_FILES = [
-    "local_backend.yml", "local_backend_examples.yml", "docker_backend.yml", "slurm_backend.yml",
+    "local_backend.yml",
+    "local_backend_examples.yml",
+    "docker_backend.yml",
+    "slurm_backend.yml",
 ]
 
 
@@ -69,8 +72,13 @@ def test_config_from_the_environment_variable(rompy_cli: RunCli) -> None:
 def test_run_dry_run_generates_without_running(rompy_cli: RunCli, tmp_path: Path) -> None:
     write(tmp_path / "local.yml", "type: local\ncommand: touch ran.txt\n")
     result = rompy_cli(
-        "run", str(COMPAT / "configs" / "basic_modelrun.yml"),
-        "--backend-config", "local.yml", "--dry-run", "--output-dir", "dry",
+        "run",
+        str(COMPAT / "configs" / "basic_modelrun.yml"),
+        "--backend-config",
+        "local.yml",
+        "--dry-run",
+        "--output-dir",
+        "dry",
     )
     assert 0 == result.returncode, result.stderr
     staging = tmp_path / "dry" / "cli_test_backend_run"
@@ -115,9 +123,24 @@ def test_help_does_not_import_heavy_libraries() -> None:
     code = (
         "import sys\nfrom rompy.entrypoints.cli import main\n"
         "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
-        "print(sorted(m for m in ('xarray', 'docker', 'intake', 'wavespectra') if m in sys.modules))"
+        "heavy = ('xarray', 'docker', 'intake', 'wavespectra')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert "[]" == result.stdout.strip().splitlines()[-1]
+
+
+def test_json_log_format_writes_one_json_object_per_line(rompy_cli: RunCli) -> None:
+    config = str(COMPAT / "configs" / "basic_modelrun.yml")
+    result = rompy_cli("--log-format", "json", "generate", config, "--output-dir", "j")
+    assert 0 == result.returncode, result.stderr
+    events = [json.loads(line)["event"] for line in result.stderr.splitlines()]
+    assert "generate_finished" in events
+
+
+def test_quiet_hides_info_events(rompy_cli: RunCli) -> None:
+    config = str(COMPAT / "configs" / "basic_modelrun.yml")
+    result = rompy_cli("-q", "generate", config, "--output-dir", "q")
+    assert (0, "") == (result.returncode, result.stderr)

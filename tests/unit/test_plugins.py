@@ -36,7 +36,7 @@ def test_builtins_are_registered_through_the_builtin_plugin() -> None:
 
 
 def test_a_duplicate_tag_names_both_plugins() -> None:
-    with pytest.raises(PluginError, match="'builtin'.*'impostor'"):
+    with pytest.raises(PluginError, match=r"'builtin'.*'impostor'"):
         load_plugins(
             load_entry_points=False, extra_plugins=[("impostor", ImpostorPlugin())], disabled=()
         )
@@ -57,7 +57,7 @@ def test_disabled_plugins_come_from_the_environment() -> None:
 
 def test_an_unknown_tag_lists_the_known_ones() -> None:
     registry = load_plugins(load_entry_points=False, disabled=()).registry
-    with pytest.raises(UnknownTagError, match="known: .*local"):
+    with pytest.raises(UnknownTagError, match=r"known: .*local"):
         registry.lookup(EXECUTORS, "kubernetes")
 
 

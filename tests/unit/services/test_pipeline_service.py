@@ -94,7 +94,8 @@ def test_pipeline_runs_all_three_stages(world: FakeWorld) -> None:
 
 def test_pipeline_stops_at_a_failed_run_and_names_the_stage(world: FakeWorld) -> None:
     spec = PipelineSpec(
-        config=make_run(), backend=FakeExecution(status="failed", exit_code=3),
+        config=make_run(),
+        backend=FakeExecution(status="failed", exit_code=3),
         postprocessor=FakePostprocess(),
     )
     result = fake_app(world).pipeline(spec)
@@ -103,7 +104,8 @@ def test_pipeline_stops_at_a_failed_run_and_names_the_stage(world: FakeWorld) ->
 
 def test_a_failed_postprocess_fails_the_pipeline(world: FakeWorld) -> None:
     spec = PipelineSpec(
-        config=make_run(), backend=FakeExecution(),
+        config=make_run(),
+        backend=FakeExecution(),
         postprocessor=FakePostprocess(ok=False, message="archive unreachable"),
     )
     result = fake_app(world).pipeline(spec)
