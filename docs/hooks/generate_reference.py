@@ -21,7 +21,7 @@ import ast
 import json
 import re
 import tomllib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,9 @@ from mkdocs.exceptions import PluginError
 REPO_ROOT = Path(__file__).resolve().parents[2]
 """The repository root (this file is ``docs/hooks/generate_reference.py``)."""
 
-PLACEHOLDER = re.compile(r"^<!--\s*rompy:(?P<name>[a-z-]+)(?P<args>(?:[ \t]+[\w.-]+)*)\s*-->$", re.M)
+PLACEHOLDER = re.compile(
+    r"^<!--\s*rompy:(?P<name>[a-z-]+)(?P<args>(?:[ \t]+[\w.-]+)*)\s*-->$", re.M
+)
 """A placeholder line: ``<!-- rompy:NAME ARG... -->``."""
 
 FAMILY_TITLES = {
@@ -101,7 +103,9 @@ def escape_cell(text: str) -> str:
     Pipes inside code spans are left alone (Python-Markdown does not split on them).
     """
     parts = " ".join(text.split()).split("`")
-    return "`".join(part if index % 2 else part.replace("|", "\\|") for index, part in enumerate(parts))
+    return "`".join(
+        part if index % 2 else part.replace("|", "\\|") for index, part in enumerate(parts)
+    )
 
 
 def code(value: str) -> str:
@@ -111,7 +115,7 @@ def code(value: str) -> str:
     return f"{fence}{padding}{value}{padding}{fence}"
 
 
-def table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     """Return a markdown table."""
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     lines += ["| " + " | ".join(escape_cell(cell) for cell in row) + " |" for row in rows]
@@ -159,28 +163,48 @@ def _basic_type_text(schema: Mapping[str, Any]) -> str:
     return names.get(str(kind), str(kind)) if kind else "any"
 
 
+TAG_KEYS = ("type", "model_type")
+"""Keys that carry the tag of a tagged class."""
+
+
 def default_text(name: str, prop: Mapping[str, Any], required: set[str]) -> str:
-    """Return the default column of a field: its JSON default, *required* or a dash."""
+    """Return the default column of a field: its JSON default, *required* or a dash.
+
+    A default that is a tagged class is shown by its tag only (its own fields are listed in
+    its own section).
+    """
     if name in required:
         return "*required*"
-    if "default" in prop:
-        return code(json.dumps(prop["default"]))
-    return "—"
+    if "default" not in prop:
+        return "—"
+    default = prop["default"]
+    if isinstance(default, dict):
+        tags = {key: default[key] for key in TAG_KEYS if key in default}
+        if tags:
+            return code(json.dumps(tags)) + " with its defaults"
+    return code(json.dumps(default))
 
 
 def field_rows(definition: Mapping[str, Any], tag_aliases: set[str]) -> list[tuple[str, ...]]:
     """Return the table rows (field, type, default, description) of one class definition."""
+    from rompy.serialization.families import RUN_TYPE
+
     required = set(definition.get("required", ()))
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for name, prop in definition.get("properties", {}).items():
         description = prop.get("description", "")
+        default = default_text(name, prop, required)
         if prop.get("deprecated"):
-            description = f"Older spelling of the tag key, still accepted (deprecated). {description}"
+            description = f"Older spelling of the tag key, accepted instead of it. {description}"
+        elif prop.get("const") == RUN_TYPE and name == "model_type":
+            description = "Accepted (and ignored) for files written for the reference rompy."
         elif "const" in prop and not description:
             description = "The tag that selects this class."
         if name in tag_aliases and "const" in prop and not prop.get("deprecated"):
+            others = sorted(tag_aliases - {name})
+            default = "*required*" + (f" (or {code(others[0])})" if others else "")
             description += " Give this key or its older spelling, not both."
-        rows.append((code(name), type_text(prop), default_text(name, prop, required), description))
+        rows.append((code(name), type_text(prop), default, description.strip()))
     return rows
 
 
@@ -226,7 +250,9 @@ def _family_sections(app: Any, definitions: Mapping[str, Any]) -> Iterator[tuple
         yield "", "\n".join([*intro[:2], " ".join(intro[2:]), ""])
         for tag, registration in sorted(registry.family(family_name).items()):
             name = _definition_name(registration.cls, definitions)
-            heading = f"{code(tag)} ({registration.cls.__name__}, plugin {code(registration.plugin)})"
+            heading = (
+                f"{code(tag)} ({registration.cls.__name__}, plugin {code(registration.plugin)})"
+            )
             yield name, class_section(name, definitions[name], heading)
 
 
@@ -320,7 +346,12 @@ def _option_name(action: argparse.Action) -> str:
         return f"{name} (optional)" if action.nargs == "?" else str(name)
     if action.nargs == 0:
         return ", ".join(action.option_strings)
-    metavar = action.metavar or action.dest.upper()
+    if action.metavar:
+        metavar = str(action.metavar)
+    elif action.choices:
+        metavar = "{" + ",".join(str(choice) for choice in action.choices) + "}"
+    else:
+        metavar = action.dest.upper()
     return ", ".join(f"{option} {metavar}" for option in action.option_strings)
 
 
@@ -360,7 +391,8 @@ def cli_reference() -> str:
     for command, help_text, subparser in walk_commands(parser):
         slug = re.sub(r"[^a-z0-9]+", "-", command.lower()).strip("-")
         level = "#" * (command.count(" ") + 1)
-        parts += [f"{level} {command} {{#cli-{slug}}}", "", help_text.capitalize() + ".", ""]
+        sentence = help_text[:1].upper() + help_text[1:] + "." if help_text else ""
+        parts += [f"{level} {command} {{#cli-{slug}}}", "", sentence, ""]
         parts += ["```text", usage_text(subparser), "```", ""]
         rows = _option_rows(subparser)
         if rows:
@@ -380,7 +412,11 @@ def import_contracts(pyproject: Path | None = None) -> str:
         parts.append(f"- **{contract['name']}** ({contract['type']}):")
         if contract["type"] == "layers":
             layers = " → ".join(code(layer) for layer in contract["layers"])
-            parts.append(f"  each layer may import only the layers after it: {layers}.")
+            parts.append(
+                f"  from top to bottom, {layers}; a layer may import the layers below it, "
+                "never those above, and modules sharing a layer (`a | b`) may not import "
+                "each other."
+            )
         else:
             sources = ", ".join(code(module) for module in contract.get("source_modules", ()))
             forbidden = ", ".join(code(module) for module in contract.get("forbidden_modules", ()))
