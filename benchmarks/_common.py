@@ -63,7 +63,10 @@ def parse_args(
         extra(parser)
     parser.add_argument("--quick", action="store_true", help="few repeats: a smoke run")
     parser.add_argument(
-        "-n", "--repeat", type=int, default=None,
+        "-n",
+        "--repeat",
+        type=int,
+        default=None,
         help=f"repeats (default {default_repeat}; {quick_repeat} with --quick)",
     )
     args = parser.parse_args()
@@ -91,7 +94,11 @@ def run_reference_script(code: str, *arguments: str, cwd: Path) -> dict[str, Any
     env = {**os.environ, "ROMPY_LOG_LEVEL": "WARNING"}
     done = subprocess.run(
         [str(python), "-I", "-c", code, *arguments],
-        cwd=cwd, env=env, capture_output=True, text=True, check=False,
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     lines = done.stdout.strip().splitlines()
     if done.returncode != 0 or not lines:
@@ -149,10 +156,16 @@ def print_table(title: str, rows: Sequence[Row]) -> None:
     lines = [header]
     for row in rows:
         goal = "-" if row.goal_factor is None else f"ours < {row.goal_factor:g} x reference"
-        lines.append((
-            row.label, _cell(row.ours_ms, 3), _cell(row.reference_ms, 3),
-            _cell(row.ratio, 3), goal, row.verdict,
-        ))
+        lines.append(
+            (
+                row.label,
+                _cell(row.ours_ms, 3),
+                _cell(row.reference_ms, 3),
+                _cell(row.ratio, 3),
+                goal,
+                row.verdict,
+            )
+        )
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     print(f"\n== {title}")
     for line in lines:
@@ -163,7 +176,16 @@ def print_table(title: str, rows: Sequence[Row]) -> None:
 
 
 def report_reference_status() -> bool:
-    """Print which reference is used (or how to install it); return whether it is there."""
+    """Print the machine's load and which reference is used (or how to install it).
+
+    Returns:
+        Whether the reference venv is there.
+    """
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    print(
+        f"ours: {sys.executable} (python {sys.version.split()[0]}); "
+        f"{os.cpu_count()} cpus, load average {load}"
+    )
     python = reference_bin("python")
     if python is None:
         print(NOT_INSTALLED)

@@ -20,6 +20,7 @@ import attrs
 import pluggy
 
 from rompy import hookspecs
+from rompy.domain.errors import PluginError
 from rompy.log import get_logger
 from rompy.ports.registry import (
     EXECUTORS,
@@ -103,7 +104,7 @@ def load_plugins(
         _load_entry_points(manager, blocked, versions, warnings)
     for name, plugin in extra_plugins:
         _register(manager, name, plugin, blocked)
-    manager.check_pending()
+    _check_pending(manager)
     builder = RegistryBuilder()
     registered = _collect_registrations(manager, builder)
     registry = builder.freeze()
@@ -121,7 +122,17 @@ def _register(manager: pluggy.PluginManager, name: str, plugin: object, blocked:
         manager.set_blocked(name)
         log.debug("plugin_blocked", plugin=name)
         return
-    manager.register(plugin, name=name)
+    try:
+        manager.register(plugin, name=name)
+    except pluggy.PluginValidationError as error:
+        raise PluginError(f"plugin {name!r} has an invalid hook implementation: {error}") from None
+
+
+def _check_pending(manager: pluggy.PluginManager) -> None:
+    try:
+        manager.check_pending()
+    except pluggy.PluginValidationError as error:
+        raise PluginError(f"a plugin implements an unknown hook: {error}") from None
 
 
 def _load_entry_points(
@@ -143,7 +154,7 @@ def _load_entry_points(
             warnings.append(message)
             log.warning("plugin_failed_to_load", plugin=entry_point.name, error=str(error))
             continue
-        manager.register(plugin, name=entry_point.name)
+        _register(manager, entry_point.name, plugin, blocked)
         dist = entry_point.dist
         versions[entry_point.name] = dist.version if dist is not None else ""
 

@@ -256,7 +256,8 @@ class DockerExecution(ExecutionSpec):
         build_args: ``--build-arg`` values.
         executable: The command run inside the container (a string runs through
             ``sh -c``; a list runs as is). None means the model config's default command.
-        mpiexec: An MPI launcher put in front of the command (see :func:`compose_command`).
+        mpiexec: An MPI launcher put in front of the command; ``-np <cpu>`` is added unless
+            it already gives a process count.
         cpu: CPUs the container may use (fractions allowed); also the default ``-np``.
         memory: Memory limit such as ``"2g"``; swap is limited to the same value so the
             limit is real.
@@ -294,6 +295,17 @@ class DockerExecution(ExecutionSpec):
     remove_container: bool = True
     user: str | None = attrs.field(default=None, validator=_check_user)
     mount_path: str = attrs.field(default=DEFAULT_MOUNT_PATH, validator=_check_mount_path)
+
+    @classmethod
+    def example(cls) -> DockerExecution:
+        """Return a starter spec (used by ``rompy backends create``)."""
+        return cls(
+            image="rompy-test/busybox:latest",
+            executable="cat INPUT",
+            cpu=1,
+            memory="512m",
+            timeout=3600,
+        )
 
     def __attrs_post_init__(self) -> None:
         """Check that the image comes from exactly one place."""

@@ -79,10 +79,11 @@ class TimeRange:
     finishes exactly at ``end`` even if the last step is shorter than ``interval``.
 
     Attributes:
-        start: First time (naive, UTC). Text is read by :func:`parse_datetime`.
+        start: First time (naive, UTC); ISO (``2023-01-01T06:00``) or compact
+            (``20230101.06``) text.
         end: Last time, after ``start``.
-        interval: Positive step between listed times (default one hour). Text is read by
-            :func:`parse_interval`.
+        interval: Positive step between listed times (default one hour), such as ``1h``,
+            ``15M`` (minutes), ``1d``, ``PT6H`` or a number of seconds.
         include_end: Whether ``end`` itself belongs to the range.
 
     Example:

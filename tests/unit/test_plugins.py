@@ -87,3 +87,25 @@ def test_registering_a_class_outside_the_family_is_refused() -> None:
 
     with pytest.raises(PluginError, match="does not derive from ModelConfig"):
         load_plugins(load_entry_points=False, extra_plugins=[("wrong", Wrong())], disabled=())
+
+
+def test_a_misspelt_hook_is_a_plugin_error_naming_it() -> None:
+    class Misspelt:
+        @hookimpl
+        def rompy_register_modle_configs(self, register: Any) -> None:
+            register(BaseConfig)
+
+    with pytest.raises(PluginError, match="rompy_register_modle_configs"):
+        load_plugins(load_entry_points=False, extra_plugins=[("typo", Misspelt())], disabled=())
+
+
+def test_a_hook_with_a_wrong_argument_is_a_plugin_error_naming_the_plugin() -> None:
+    class WrongArgument:
+        @hookimpl
+        def rompy_register_model_configs(self, registrar: Any) -> None:
+            registrar(BaseConfig)
+
+    with pytest.raises(PluginError, match="'wrong'"):
+        load_plugins(
+            load_entry_points=False, extra_plugins=[("wrong", WrongArgument())], disabled=()
+        )
