@@ -42,9 +42,7 @@ def pipeline_data(document: Any, overrides: Mapping[str, Any]) -> dict[str, Any]
 
     ``overrides`` maps ``backend``/``postprocessor`` to a loaded document or None (keep).
     """
-    if classify_document(document) == "pipeline":
-        data = dict(document)
-    else:
-        data = {"config": document}
+    is_pipeline = classify_document(document) == "pipeline"
+    data = dict(document) if is_pipeline else {"config": document}
     data.update({key: value for key, value in overrides.items() if value is not None})
     return data
