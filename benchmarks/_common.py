@@ -40,9 +40,12 @@ def reference_bin(name: str) -> Path | None:
     return path if path.exists() else None
 
 
-def ours_bin(name: str) -> Path:
-    """Return ``<name>`` next to the running interpreter (our venv's ``rompy``, ``python``)."""
-    path = Path(sys.executable).parent / name
+def ours_bin(name: str, directory: Path | None = None) -> Path:
+    """Return our ``<name>`` (``rompy``, ``python``) in ``directory``.
+
+    ``directory`` defaults to the running interpreter's ``bin`` folder (our ``.venv``).
+    """
+    path = (directory or Path(sys.executable).parent).absolute() / name
     if not path.exists():
         raise BenchmarkError(f"{path} not found: run the benchmarks with .venv/bin/python")
     return path

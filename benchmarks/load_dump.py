@@ -23,8 +23,8 @@ from typing import Any
 import _common as common
 
 GOAL_FACTOR = 1.0
-BATCH = 200
-QUICK_BATCH = 20
+BATCH = 500
+QUICK_BATCH = 100
 STAGES = ("validate (dict -> ModelRun)", "unstructure (-> plain dict)", "YAML dump (-> text)")
 TOTAL = "load + validate + dump (per object)"
 

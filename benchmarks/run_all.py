@@ -8,12 +8,19 @@ Exit code 1 if a script failed (an error, not a missed goal).
 from __future__ import annotations
 
 import argparse
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SCRIPTS = ("startup.py", "generate_base.py", "load_dump.py")
+
+
+def _summarise(script: str, row: str) -> str:
+    """Shorten a table row to ``script: what: verdict (ratio r)``."""
+    cells = re.split(r"\s{2,}", row.strip())
+    return f"{script}: {cells[0]}: {cells[-1]} (ratio {cells[3]})"
 
 
 def run_script(name: str, options: list[str]) -> tuple[int, list[str]]:
@@ -29,7 +36,7 @@ def run_script(name: str, options: list[str]) -> tuple[int, list[str]]:
     if done.stderr:
         print(done.stderr, end="", file=sys.stderr)
     verdicts = [
-        f"{name}: {line.strip()}"
+        _summarise(name, line)
         for line in done.stdout.splitlines()
         if line.rstrip().endswith(("GOAL MET", "GOAL MISSED", "no reference"))
     ]

@@ -1,14 +1,15 @@
 """Start-up time of the ``rompy`` command: ours against the reference rompy 0.6.4.
 
-Wall time of whole processes (median of N, after one warm-up run each), as a user at a shell
-sees it. Goal: ours < 0.25 x reference.
+Wall time of whole processes (median of N, after one warm-up run each; ours and the reference
+take turns), as a user at a shell sees it. Goal: ours < 0.25 x reference.
 
 Both sides run with a bytecode cache (PYTHONPYCACHEPREFIX=<bench dir>/pycache, with
 PYTHONDONTWRITEBYTECODE unset), as an installed package has: an editable checkout under
 PYTHONDONTWRITEBYTECODE=1 would otherwise recompile every rompy module on every start.
 ``--as-is`` keeps the environment unchanged.
 
-    .venv/bin/python benchmarks/startup.py [--quick] [-n 15] [--importtime]
+    .venv/bin/python benchmarks/startup.py [--quick] [-n 15] [--importtime] [--as-is]
+        [--ours-bin .bench/ours-venv/bin]   # a regular install: benchmarks/setup_ours_installed.sh
 """
 
 from __future__ import annotations
@@ -62,37 +63,55 @@ def _run_once(argv: list[str], cwd: Path, env: dict[str, str]) -> float:
     return elapsed
 
 
-def time_command(argv: list[str], repeat: int, cwd: Path, env: dict[str, str]) -> float:
-    """Return the median wall time of ``argv`` in ms, after one warm-up run."""
-    _run_once(argv, cwd, env)
-    return common.median_ms([_run_once(argv, cwd, env) for _ in range(repeat)])
+def time_commands(
+    commands: list[list[str] | None], repeat: int, cwd: Path, env: dict[str, str]
+) -> list[float | None]:
+    """Return the median wall time (ms) of each command; None stays None.
+
+    One warm-up run each, then the commands take turns, so a change in the machine's load
+    touches all of them alike.
+    """
+    present = [argv for argv in commands if argv is not None]
+    times: dict[int, list[float]] = {index: [] for index in range(len(present))}
+    for argv in present:
+        _run_once(argv, cwd, env)
+    for _ in range(repeat):
+        for index, argv in enumerate(present):
+            times[index].append(_run_once(argv, cwd, env))
+    medians = iter(common.median_ms(times[index]) for index in range(len(present)))
+    return [None if argv is None else next(medians) for argv in commands]
 
 
-def _resolve(argv: list[str], *, reference: bool) -> list[str] | None:
+def _resolve(argv: list[str], *, reference: bool, ours: Path | None) -> list[str] | None:
     if reference:
         program = common.reference_bin(argv[0])
         return None if program is None else [str(program), *argv[1:]]
-    return [str(common.ours_bin(argv[0])), *argv[1:]]
+    return [str(common.ours_bin(argv[0], ours)), *argv[1:]]
 
 
-def measure(repeat: int, cwd: Path, env: dict[str, str]) -> list[common.Row]:
-    """Time every command for ours and (if installed) the reference."""
+def measure(
+    repeat: int, cwd: Path, env: dict[str, str], ours_dir: Path | None = None
+) -> list[common.Row]:
+    """Time every command for ours (from ``ours_dir``) and (if installed) the reference."""
     rows = []
     for label, argv, goal in COMMANDS:
-        ours = time_command(_resolve(argv, reference=False) or [], repeat, cwd, env)
-        reference_argv = _resolve(argv, reference=True)
-        reference = (
-            None if reference_argv is None else time_command(reference_argv, repeat, cwd, env)
-        )
+        pair = [
+            _resolve(argv, reference=False, ours=ours_dir),
+            _resolve(argv, reference=True, ours=None),
+        ]
+        ours, reference = time_commands(pair, repeat, cwd, env)
+        assert ours is not None
         rows.append(common.Row(label, ours, reference, goal))
     return rows
 
 
-def import_profile(cwd: Path, env: dict[str, str], top: int = 12) -> list[tuple[str, float]]:
+def import_profile(
+    cwd: Path, env: dict[str, str], ours_dir: Path | None = None, top: int = 12
+) -> list[tuple[str, float]]:
     """Return the top-level packages that ``rompy validate`` spends most import time in (ms)."""
     code = "import sys; from rompy.entrypoints.cli import main; sys.exit(main())"
     argv = [
-        str(common.ours_bin("python")),
+        str(common.ours_bin("python", ours_dir)),
         "-X",
         "importtime",
         "-c",
@@ -114,8 +133,8 @@ def import_profile(cwd: Path, env: dict[str, str], top: int = 12) -> list[tuple[
     return [(package, micros / 1000.0) for package, micros in ranked[:top]]
 
 
-def _print_import_profile(cwd: Path, env: dict[str, str]) -> None:
-    profile = import_profile(cwd, env)
+def _print_import_profile(cwd: Path, env: dict[str, str], ours_dir: Path | None) -> None:
+    profile = import_profile(cwd, env, ours_dir)
     print("\n== ours: import time of `rompy validate` by top-level package (self time summed)")
     for package, millis in profile:
         print(f"  {package:<40} {millis:8.1f} ms")
@@ -126,6 +145,12 @@ def _add_options(parser: argparse.ArgumentParser) -> None:
         "--as-is",
         action="store_true",
         help="run the commands in the unchanged environment (no bytecode cache set up)",
+    )
+    parser.add_argument(
+        "--ours-bin",
+        type=Path,
+        default=None,
+        help="folder with our rompy and python (default: this interpreter's, i.e. .venv/bin)",
     )
     parser.add_argument(
         "--importtime",
@@ -142,14 +167,15 @@ def main() -> int:
 
     def body() -> None:
         common.report_reference_status()
+        print(f"ours (timed): {common.ours_bin('rompy', parser_args.ours_bin)}")
         env = process_env(as_is=parser_args.as_is)
         cache = env.get("PYTHONPYCACHEPREFIX", "as the environment has it")
         print(f"bytecode cache: {cache}")
         with tempfile.TemporaryDirectory(prefix="rompy-bench-") as tmp:
-            rows = measure(parser_args.repeat, Path(tmp), env)
+            rows = measure(parser_args.repeat, Path(tmp), env, parser_args.ours_bin)
             common.print_table(f"start-up: median wall time of {parser_args.repeat} runs", rows)
             if parser_args.importtime:
-                _print_import_profile(Path(tmp), env)
+                _print_import_profile(Path(tmp), env, parser_args.ours_bin)
 
     return common.main_guard(body)
 

@@ -20,10 +20,13 @@ from typing import Any
 
 import pluggy
 
+from rompy.domain.data import DataSpec
 from rompy.domain.execution import ExecutionSpec
 from rompy.domain.model_run import ModelRun
 from rompy.domain.models import ModelConfig
 from rompy.domain.postprocess import PostprocessSpec
+from rompy.domain.sources import SourceSpec
+from rompy.ports.data import DataHandler, SourceOpener
 from rompy.ports.execution import Executor, RunOutcome
 from rompy.ports.postprocessing import Postprocessor, PostprocessResult
 from rompy.ports.rendering import RenderResult
@@ -37,7 +40,8 @@ hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
 RegisterModelConfig = Callable[[type[ModelConfig]], None]
 RegisterExecutor = Callable[[type[ExecutionSpec], Callable[[], Executor]], None]
 RegisterPostprocessor = Callable[[type[PostprocessSpec], Callable[[], Postprocessor]], None]
-RegisterSource = Callable[..., None]
+RegisterSource = Callable[[type[SourceSpec], Callable[[], SourceOpener]], None]
+RegisterData = Callable[[type[DataSpec], Callable[[], DataHandler]], None]
 
 
 @hookspec
@@ -61,7 +65,23 @@ def rompy_register_postprocessors(register: RegisterPostprocessor) -> None:
 
 @hookspec
 def rompy_register_sources(register: RegisterSource) -> None:
-    """Register data source classes (forcing data readers), tagged by ``model_type``."""
+    """Register source specs with their openers: ``register(SourceClass, factory)``.
+
+    Source classes derive from :class:`rompy.domain.sources.SourceSpec` and are tagged by
+    ``model_type``. ``factory()`` returns an object with ``open(spec)`` (a lazy
+    ``xarray.Dataset``) and ``identity(spec)`` (text that changes with the content); import
+    xarray and the reader libraries inside the factory.
+    """
+
+
+@hookspec
+def rompy_register_data(register: RegisterData) -> None:
+    """Register data specs with their handlers: ``register(DataClass, factory)``.
+
+    Data classes derive from :class:`rompy.domain.data.DataSpec` and are tagged by
+    ``model_type``. ``factory()`` returns an object with ``prepare(request, opener)``
+    (open, crop and check; write nothing) and ``write(prepared, folder)``.
+    """
 
 
 @hookspec

@@ -23,10 +23,12 @@ from rompy import hookspecs
 from rompy.domain.errors import PluginError
 from rompy.log import get_logger
 from rompy.ports.registry import (
+    DATA,
     EXECUTORS,
     FAMILIES,
     MODEL_CONFIGS,
     POSTPROCESSORS,
+    SOURCES,
     Registry,
     RegistryBuilder,
     family_tag,
@@ -41,6 +43,8 @@ _REGISTRATION_HOOKS = {
     "rompy_register_model_configs": MODEL_CONFIGS,
     "rompy_register_executors": EXECUTORS,
     "rompy_register_postprocessors": POSTPROCESSORS,
+    "rompy_register_sources": SOURCES,
+    "rompy_register_data": DATA,
 }
 
 

@@ -25,16 +25,18 @@ from typing import Any, ClassVar
 import attrs
 
 from rompy.bootstrap import App, bootstrap
-from rompy.domain.errors import StagingError
+from rompy.domain.errors import DataSourceError, StagingError
 from rompy.domain.execution import ExecutionSpec
 from rompy.domain.model_run import ModelRun
 from rompy.domain.postprocess import PostprocessSpec
 from rompy.hookspecs import RegisterExecutor, RegisterPostprocessor, hookimpl
+from rompy.ports.data import PreparedData, StagedData, StageRequest
 from rompy.ports.execution import ExecutionRequest, RunOutcome
 from rompy.ports.postprocessing import PostprocessRequest, PostprocessResult
 from rompy.ports.rendering import RenderRequest, RenderResult
 
 __all__ = [
+    "FakeDataStager",
     "FakeExecution",
     "FakeExecutor",
     "FakeFileView",
@@ -58,12 +60,16 @@ class FakeWorld:
         executed: Every execution request seen, in order.
         postprocessed: Every postprocess request seen, in order.
         rendered: Every render request seen, in order.
+        staged: Every data stage request seen, in order.
+        data_failures: Data item names whose check fails, with the message to raise.
     """
 
     staging: dict[Path, dict[str, str]] = attrs.field(factory=dict)
     executed: list[ExecutionRequest] = attrs.field(factory=list)
     postprocessed: list[PostprocessRequest] = attrs.field(factory=list)
     rendered: list[RenderRequest] = attrs.field(factory=list)
+    staged: list[StageRequest] = attrs.field(factory=list)
+    data_failures: dict[str, str] = attrs.field(factory=dict)
 
 
 @attrs.define
@@ -82,6 +88,51 @@ class FakeRenderer:
             "INPUT": f"run_id: {runtime['run_id']}\ntemplate: {request.template}\n"
         }
         return RenderResult(staging_dir=request.staging_dir, files=(Path("INPUT"),))
+
+
+@attrs.define
+class FakeDataStager:
+    """Stages data items in memory: each item becomes a file whose text names the item.
+
+    Items listed in ``world.data_failures`` fail their check with that message, before any
+    item is "written".
+    """
+
+    world: FakeWorld
+
+    def check(self, request: StageRequest) -> tuple[PreparedData, ...]:
+        """Record nothing; fail for the items the world says fail."""
+        failures = [
+            f"{item.name}: {self.world.data_failures[item.name]}"
+            for item in request.items
+            if item.name in self.world.data_failures
+        ]
+        if failures:
+            raise DataSourceError("; ".join(failures))
+        return tuple(
+            PreparedData(item=item, payload=None, outputs=(Path(item.output_name),))
+            for item in request.items
+        )
+
+    def stage(self, request: StageRequest) -> StagedData:
+        """Record ``request``, check it, and return the files it would write."""
+        self.world.staged.append(request)
+        prepared = self.check(request)
+        if not prepared:
+            return StagedData()
+        files = {ready.item.name: ready.outputs for ready in prepared}
+        return StagedData(workdir=Path(f"{request.staging_dir}.data"), files=files)
+
+    def commit(self, staged: StagedData, staging_dir: Path) -> tuple[Path, ...]:
+        """Add one text file per staged file to the staging dir in the world."""
+        folder = self.world.staging.setdefault(staging_dir, {})
+        for name, paths in staged.files.items():
+            for path in paths:
+                folder[path.as_posix()] = f"data {name}\n"
+        return staged.all_files
+
+    def discard(self, staged: StagedData) -> None:
+        """Nothing was written."""
 
 
 @attrs.frozen
@@ -219,7 +270,7 @@ class FakePlugin:
 
 def fake_app(world: FakeWorld, *extra_plugins: tuple[str, Any]) -> App:
     """Return an application wired to in-memory fakes through the real plugin manager."""
-    return bootstrap(
+    app = bootstrap(
         load_entry_points=False,
         extra_plugins=[("fakes", FakePlugin(world)), *extra_plugins],
         disabled_plugins=(),
@@ -227,3 +278,4 @@ def fake_app(world: FakeWorld, *extra_plugins: tuple[str, Any]) -> App:
         runtime_info=FakeRuntimeInfo(),
         inspector=FakeInspector(world),
     )
+    return attrs.evolve(app, context=attrs.evolve(app.context, stager=FakeDataStager(world)))

@@ -40,6 +40,8 @@ FAMILY_TITLES = {
     "model_configs": "Model configs",
     "executors": "Backends (executors)",
     "postprocessors": "Postprocessors",
+    "data": "Data",
+    "sources": "Data sources",
 }
 """Section titles of the tagged families, in the order the reference shows them."""
 

@@ -18,7 +18,8 @@ from typing import Protocol
 
 import attrs
 
-from rompy.domain.errors import ExecutorUnavailableError
+from rompy.domain.errors import ConfigError, ExecutorUnavailableError
+from rompy.domain.slurm import SlurmExecution
 from rompy.log import get_logger
 
 log = get_logger(__name__)
@@ -35,6 +36,13 @@ FINAL_STATES = frozenset(
 )
 """Job states after which the job will not run again."""
 
+_SUBMISSION_FIELDS = (
+    ("invalid partition", "queue"),
+    ("invalid account", "account"),
+    ("invalid qos", "qos"),
+    ("reservation is invalid", "reservation"),
+    ("memory specification", "memory"),
+)
 _UNKNOWN_JOB = "invalid job id"
 _SEPARATOR = "|"
 
@@ -138,6 +146,27 @@ def parse_sbatch_output(text: str) -> str:
     if not job_id.isdigit():
         raise SubmissionError(f"sbatch printed no job id: {text.strip()!r}")
     return job_id
+
+
+def submission_error(spec: SlurmExecution, message: str) -> Exception:
+    """Turn ``sbatch``'s refusal into a :class:`ConfigError` (bad option) or unavailability.
+
+    Args:
+        spec: The spec of the refused job.
+        message: ``sbatch``'s standard error.
+    """
+    lowered = message.lower()
+    for needle, field in _SUBMISSION_FIELDS:
+        if needle in lowered:
+            name = spec.partition_field if field == "queue" else field
+            value = getattr(spec, name)
+            return ConfigError(
+                f"SLURM refused {name} {value!r}: {message}; ask `sinfo -s` / your cluster's "
+                "documentation for the values you may use",
+                path=f"backend.{name}",
+                value=value,
+            )
+    return ExecutorUnavailableError(f"sbatch refused the job: {message}")
 
 
 class SlurmCommands:

@@ -23,6 +23,7 @@ from rompy.adapters.slurm_commands import (
     SlurmCommands,
     SlurmScheduler,
     SubmissionError,
+    submission_error,
 )
 from rompy.adapters.slurm_outcomes import JobHandle, forced_outcome, resolve
 from rompy.domain.errors import ConfigError, ExecutorUnavailableError, StagingError
@@ -31,6 +32,7 @@ from rompy.domain.slurm import SlurmExecution
 from rompy.domain.slurm_script import (
     EXIT_CODE_FILE,
     ArrayTask,
+    expand_filename_pattern,
     output_patterns,
     render_array_script,
     render_batch_script,
@@ -46,13 +48,6 @@ SCRIPT_DIR = "slurm"
 MAX_BACKOFF = 30.0
 """Longest wait between two status queries while SLURM keeps failing."""
 
-_SUBMISSION_FIELDS = (
-    ("invalid partition", "queue"),
-    ("invalid account", "account"),
-    ("invalid qos", "qos"),
-    ("reservation is invalid", "reservation"),
-    ("memory specification", "memory"),
-)
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -91,33 +86,15 @@ def _prepare_staging(staging_dir: Path, patterns: Sequence[str]) -> None:
         raise StagingError(
             f"staging dir {staging_dir} does not exist; generate the run before running it"
         )
-    (staging_dir / SCRIPT_DIR).mkdir(exist_ok=True)
-    for pattern in patterns:
-        parent = Path(pattern).parent
-        if "%" not in str(parent):
-            parent.mkdir(parents=True, exist_ok=True)
-    (staging_dir / EXIT_CODE_FILE).unlink(missing_ok=True)
-
-
-def submission_error(spec: SlurmExecution, message: str) -> Exception:
-    """Turn ``sbatch``'s refusal into a :class:`ConfigError` (bad option) or unavailability.
-
-    Args:
-        spec: The spec of the refused job.
-        message: ``sbatch``'s standard error.
-    """
-    lowered = message.lower()
-    for needle, field in _SUBMISSION_FIELDS:
-        if needle in lowered:
-            name = spec.partition_field if field == "queue" else field
-            value = getattr(spec, name)
-            return ConfigError(
-                f"SLURM refused {name} {value!r}: {message}; ask `sinfo -s` / your cluster's "
-                "documentation for the values you may use",
-                path=f"backend.{name}",
-                value=value,
-            )
-    return ExecutorUnavailableError(f"sbatch refused the job: {message}")
+    folders = [expand_filename_pattern(str(Path(pattern).parent), {}) for pattern in patterns]
+    try:
+        (staging_dir / SCRIPT_DIR).mkdir(exist_ok=True)
+        for folder in folders:
+            if folder is not None:
+                Path(folder).mkdir(parents=True, exist_ok=True)
+        (staging_dir / EXIT_CODE_FILE).unlink(missing_ok=True)
+    except OSError as error:
+        raise StagingError(f"cannot prepare {staging_dir} for a SLURM job: {error}") from error
 
 
 class SlurmExecutor:
@@ -161,8 +138,9 @@ class SlurmExecutor:
         """Run many requests and return one outcome per request, in order.
 
         Requests sharing one spec become one job array (at most ``max_parallel`` tasks at
-        once); otherwise each becomes its own job. The client timeout applies to the whole
-        wait: the longest of the specs' timeouts, none if any spec has none.
+        once); otherwise each becomes its own job, all submitted at once (``max_parallel``
+        then does not apply). The client timeout applies to the whole wait: the longest of
+        the specs' timeouts, none if any spec has none.
         """
         if not requests:
             return []
@@ -216,9 +194,12 @@ class SlurmExecutor:
         task's output goes to its own staging dir.
 
         Raises:
+            ValueError: The requests do not share one spec.
             ConfigError, StagingError, ExecutorUnavailableError: As :meth:`submit`.
         """
         spec = _spec_of(requests[0])
+        if any(_spec_of(request) != spec for request in requests):
+            raise ValueError("a job array runs requests sharing one spec; submit them one by one")
         tasks = [
             ArrayTask(
                 staging_dir=request.staging_dir.absolute(),
@@ -227,9 +208,10 @@ class SlurmExecutor:
             )
             for request in requests
         ]
-        patterns = [output_patterns(spec, task.staging_dir, task.log_name) for task in tasks]
-        for task, task_patterns in zip(tasks, patterns, strict=True):
-            _prepare_staging(task.staging_dir, task_patterns)
+        for task in tasks:
+            _prepare_staging(
+                task.staging_dir, output_patterns(spec, task.staging_dir, task.log_name)
+            )
         job_name = spec.job_name or f"rompy-array-{requests[0].run_id}"
         script_dir = tasks[0].staging_dir / SCRIPT_DIR
         script = script_dir / f"{_file_name(job_name)}.sbatch"
@@ -239,25 +221,36 @@ class SlurmExecutor:
         script.write_text(text)
         base_id = self._submit(spec, script, tasks[0].staging_dir)
         log.info("slurm_array_submitted", job_id=base_id, tasks=len(tasks), script=str(script))
+        return self._array_handles(requests, tasks, base_id, job_name, spec)
+
+    def _array_handles(
+        self,
+        requests: Sequence[ExecutionRequest],
+        tasks: Sequence[ArrayTask],
+        base_id: str,
+        job_name: str,
+        spec: SlurmExecution,
+    ) -> list[JobHandle]:
         now, clock = _utc_now(), self._clock()
-        return [
-            JobHandle(
-                run_id=request.run_id,
-                job_id=f"{base_id}_{index}",
-                base_job_id=base_id,
-                array_index=index,
-                staging_dir=task.staging_dir,
-                job_name=job_name,
-                stdout_pattern=task_patterns[0],
-                stderr_pattern=task_patterns[1],
-                spec=spec,
-                submitted_at=now,
-                submitted_clock=clock,
+        handles = []
+        for index, (request, task) in enumerate(zip(requests, tasks, strict=True)):
+            stdout, stderr = output_patterns(spec, task.staging_dir, task.log_name)
+            handles.append(
+                JobHandle(
+                    run_id=request.run_id,
+                    job_id=f"{base_id}_{index}",
+                    base_job_id=base_id,
+                    array_index=index,
+                    staging_dir=task.staging_dir,
+                    job_name=job_name,
+                    stdout_pattern=stdout,
+                    stderr_pattern=stderr,
+                    spec=spec,
+                    submitted_at=now,
+                    submitted_clock=clock,
+                )
             )
-            for index, (request, task, task_patterns) in enumerate(
-                zip(requests, tasks, patterns, strict=True)
-            )
-        ]
+        return handles
 
     def _submit(self, spec: SlurmExecution, script: Path, cwd: Path) -> str:
         try:
@@ -284,6 +277,8 @@ class SlurmExecutor:
         Raises:
             ExecutorUnavailableError: SLURM did not answer for ``outage_limit`` seconds.
         """
+        if not handles:
+            return []
         pending = {handle.job_id: handle for handle in handles}
         outcomes: dict[str, RunOutcome] = {}
         deadline = None if timeout is None else self._clock() + timeout
@@ -304,18 +299,19 @@ class SlurmExecutor:
         self, pending: dict[str, JobHandle], outcomes: dict[str, RunOutcome], deadline: float | None
     ) -> None:
         interval = _interval(pending)
-        failures, failing_since = 0, 0.0
+        failures, failing_since = 0, None
         while pending:
             try:
                 statuses = self._query(pending)
             except SchedulerError as error:
-                failures, failing_since = failures + 1, failing_since or self._clock()
+                failures += 1
+                failing_since = self._clock() if failing_since is None else failing_since
                 self._check_outage(failing_since, error)
                 delay = min(interval * 2**failures, MAX_BACKOFF)
                 log.warning("slurm_query_failed", error=str(error), retry_in=delay)
                 self._pause(delay, deadline)
                 continue
-            failures, failing_since = 0, 0.0
+            failures, failing_since = 0, None
             self._settle(pending, outcomes, statuses)
             if pending:
                 self._pause(interval, deadline)
@@ -346,9 +342,12 @@ class SlurmExecutor:
             if job is not None and not job.finished:
                 continue
             outcome = resolve(handle, job, now=self._clock())
+            with self._lock:
+                requested = job_id in self._cancel_requested
+                self._cancel_requested.discard(job_id)
             if forced is not None:
                 outcome = forced_outcome(outcome, *forced)
-            elif job_id in self._cancel_requested and not outcome.ok:
+            elif requested:
                 outcome = forced_outcome(outcome, CANCELLED, f"SLURM job {job_id} cancelled")
             outcomes[job_id] = outcome
             del pending[job_id]
@@ -369,8 +368,9 @@ class SlurmExecutor:
     ) -> None:
         if not pending:
             return
-        self._scheduler.cancel(sorted(pending, key=_job_order))
-        log.warning("slurm_jobs_stopping", job_ids=sorted(pending), status=status)
+        job_ids = sorted(pending, key=_job_order)
+        log.warning("slurm_jobs_stopping", job_ids=job_ids, status=status)
+        self._scheduler.cancel(job_ids)
         give_up = self._clock() + self._cancel_grace
         while pending:
             try:

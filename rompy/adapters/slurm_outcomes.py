@@ -38,6 +38,9 @@ NO_ARRAY_INDEX = "4294967294"
 SIGNAL_EXIT_BASE = 128
 """Exit code of a process killed by signal ``S`` is reported as ``128 + S`` (as shells do)."""
 
+TERM_SIGNAL = 15
+"""SIGTERM, which SLURM sends to jobs it stops."""
+
 STDERR_LINES_IN_MESSAGE = 5
 """Lines of the error file quoted in a failure message."""
 
@@ -172,6 +175,29 @@ def read_exit_file(staging_dir: Path) -> str | None:
         return None
 
 
+def _exit_file_verdict(
+    handle: JobHandle, text: str | None, now: float
+) -> tuple[str, int | None, str]:
+    job = f"SLURM job {handle.job_id}"
+    if text is not None and text.isdigit():
+        code = int(text)
+        return (
+            (SUCCEEDED, 0, "")
+            if code == 0
+            else (FAILED, code, f"{job} ended with exit code {code}")
+        )
+    if text is not None and text.startswith(SIGNAL_MARK):
+        ran = now - handle.submitted_clock
+        status = TIMED_OUT if ran >= handle.spec.time_limit_seconds else CANCELLED
+        return status, SIGNAL_EXIT_BASE + TERM_SIGNAL, _message(handle, status, text, None)
+    return (
+        FAILED,
+        None,
+        f"{job} left the queue without leaving its exit code in {EXIT_CODE_FILE}: it was "
+        "killed or never started; see SLURM's logs",
+    )
+
+
 def outcome_from_exit_file(handle: JobHandle, *, now: float) -> RunOutcome:
     """Return the outcome of a job SLURM no longer knows, from its exit-code file.
 
@@ -179,48 +205,15 @@ def outcome_from_exit_file(handle: JobHandle, *, now: float) -> RunOutcome:
     ``timed_out`` when it ran at least its time limit, else ``cancelled``. No file means the
     job was killed outright or never started: ``failed``.
     """
-    text = read_exit_file(handle.staging_dir)
-    files = output_files(handle, None)
-    details = {"slurm_state": None, "resolved_from": EXIT_CODE_FILE}
-    job = f"SLURM job {handle.job_id}"
-    if text is not None and text.isdigit():
-        code = int(text)
-        status = SUCCEEDED if code == 0 else FAILED
-        message = "" if code == 0 else f"{job} ended with exit code {code}"
-        return _outcome(
-            handle,
-            status=status,
-            exit_code=code,
-            message=message,
-            now=now,
-            files=files,
-            details=details,
-        )
-    if text is not None and text.startswith(SIGNAL_MARK):
-        ran = now - handle.submitted_clock
-        status = TIMED_OUT if ran >= handle.spec.time_limit_seconds else CANCELLED
-        message = _message(handle, status, text, None)
-        return _outcome(
-            handle,
-            status=status,
-            exit_code=SIGNAL_EXIT_BASE + 15,
-            message=message,
-            now=now,
-            files=files,
-            details=details,
-        )
-    message = (
-        f"{job} left the queue without leaving its exit code in {EXIT_CODE_FILE}: it was "
-        "killed or never started; see SLURM's logs"
-    )
+    status, exit_code, message = _exit_file_verdict(handle, read_exit_file(handle.staging_dir), now)
     return _outcome(
         handle,
-        status=FAILED,
-        exit_code=None,
+        status=status,
+        exit_code=exit_code,
         message=message,
         now=now,
-        files=files,
-        details=details,
+        files=output_files(handle, None),
+        details={"slurm_state": None, "resolved_from": EXIT_CODE_FILE},
     )
 
 

@@ -12,6 +12,8 @@ from typing import Any, ClassVar
 
 import attrs
 
+from rompy.domain.data import DataItem, DataSpec
+from rompy.domain.grid import RegularGrid
 from rompy.domain.outputs import FileView, SuccessCheck
 
 Command = str | tuple[str, ...]
@@ -44,6 +46,18 @@ class ModelConfig:
         """Judge from the staging directory whether the run succeeded (default: it did)."""
         return SuccessCheck.passed()
 
+    def data_items(self) -> tuple[DataItem, ...]:
+        """Return the input data the model needs written into the staging dir (default none).
+
+        Model plugins override this to expose their forcing fields (wind, boundary, ...),
+        choosing each item's file name.
+        """
+        return ()
+
+    def model_grid(self) -> RegularGrid | None:
+        """Return the grid data items are cropped to (default none: no spatial crop)."""
+        return None
+
 
 @attrs.frozen(kw_only=True)
 class BaseConfig(ModelConfig):
@@ -54,6 +68,9 @@ class BaseConfig(ModelConfig):
             rompy's ``base`` template does.
         checkout: Accepted for compatibility with the reference rompy (git templates); unused.
         variables: Free variables for the template, seen as ``config.variables``.
+        grid: The model grid gridded data is cropped to.
+        data: Input data by name, written into the staging dir as ``<name>.nc`` (or the
+            source's base name for blobs).
 
     Example:
         >>> BaseConfig(variables={"arg1": "foo"}).variables["arg1"]
@@ -64,7 +81,17 @@ class BaseConfig(ModelConfig):
     template: str = BASE_TEMPLATE
     checkout: str | None = "main"
     variables: dict[str, Any] = attrs.field(factory=dict)
+    grid: RegularGrid | None = None
+    data: dict[str, DataSpec] = attrs.field(factory=dict)
 
     def template_source(self) -> str:
         """Return the configured template reference."""
         return self.template
+
+    def data_items(self) -> tuple[DataItem, ...]:
+        """Return one item per entry of ``data``, in order."""
+        return tuple(DataItem(name=name, spec=spec) for name, spec in self.data.items())
+
+    def model_grid(self) -> RegularGrid | None:
+        """Return ``grid``."""
+        return self.grid

@@ -13,10 +13,13 @@ from typing import Any
 
 import attrs
 
+from rompy.domain.data import DataSpec
 from rompy.domain.errors import PluginError, UnknownTagError
 from rompy.domain.execution import ExecutionSpec
 from rompy.domain.models import ModelConfig
 from rompy.domain.postprocess import PostprocessSpec
+from rompy.domain.sources import SourceSpec
+from rompy.ports.data import DataHandler, SourceOpener
 from rompy.ports.execution import Executor
 from rompy.ports.postprocessing import Postprocessor
 
@@ -54,6 +57,10 @@ FAMILIES: dict[str, FamilyInfo] = {
     POSTPROCESSORS: FamilyInfo(
         name=POSTPROCESSORS, label="postprocessor type", tag_field="type", base=PostprocessSpec
     ),
+    SOURCES: FamilyInfo(
+        name=SOURCES, label="source model_type", tag_field="model_type", base=SourceSpec
+    ),
+    DATA: FamilyInfo(name=DATA, label="data model_type", tag_field="model_type", base=DataSpec),
 }
 
 
@@ -65,7 +72,8 @@ class Registration:
         tag: The tag users write in YAML.
         cls: The attrs class for the tag.
         plugin: Name of the plugin that registered it.
-        factory: Builds the adapter acting on instances of ``cls`` (executors, postprocessors).
+        factory: Builds the adapter acting on instances of ``cls`` (executors, postprocessors,
+            source openers, data handlers).
     """
 
     tag: str
@@ -166,3 +174,13 @@ class Registry:
         """Build the postprocessor registered for ``spec``'s class."""
         postprocessor: Postprocessor = self._adapter_for(POSTPROCESSORS, spec)
         return postprocessor
+
+    def source_opener_for(self, spec: SourceSpec) -> SourceOpener:
+        """Build the opener registered for ``spec``'s source class."""
+        opener: SourceOpener = self._adapter_for(SOURCES, spec)
+        return opener
+
+    def data_handler_for(self, spec: DataSpec) -> DataHandler:
+        """Build the handler registered for ``spec``'s data class."""
+        handler: DataHandler = self._adapter_for(DATA, spec)
+        return handler

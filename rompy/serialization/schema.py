@@ -145,6 +145,8 @@ class _SchemaBuilder:
 
     def _family_schema(self, family: FamilyInfo) -> dict[str, Any]:
         members = self._registry.classes(family.name)
+        if not members:
+            return {"not": {}, "description": f"no {family.label} is registered"}
         return {"oneOf": [self.schema_for(members[tag]) for tag in sorted(members)]}
 
     def _define(self, cls: type) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import attrs
 
+from rompy.ports.data import DataStager, NoDataStager
 from rompy.ports.lifecycle import LifecycleHooks, NoHooks
 from rompy.ports.registry import Registry
 from rompy.ports.rendering import TemplateRenderer
@@ -20,6 +21,7 @@ class ServiceContext:
         runtime_info: Who/where/when, for provenance in rendered files.
         inspector: Read-only views of staging dirs (for model success checks).
         hooks: Lifecycle observers.
+        stager: Fetches, crops and writes the run's input data (refuses data by default).
     """
 
     registry: Registry
@@ -27,3 +29,4 @@ class ServiceContext:
     runtime_info: RuntimeInfo
     inspector: StagingInspector
     hooks: LifecycleHooks = attrs.field(factory=NoHooks)
+    stager: DataStager = attrs.field(factory=NoDataStager)

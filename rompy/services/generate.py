@@ -7,9 +7,11 @@ from typing import Any
 
 import attrs
 
+from rompy.domain.errors import StagingError
 from rompy.domain.model_run import DATE_FORMAT, ModelRun
 from rompy.log import get_logger
-from rompy.ports.rendering import RenderRequest
+from rompy.ports.data import StagedData, StageRequest
+from rompy.ports.rendering import RenderRequest, RenderResult
 from rompy.ports.system import RuntimeInfo
 from rompy.services.context import ServiceContext
 
@@ -24,11 +26,13 @@ class GenerateResult:
         run_id: The run's id.
         staging_dir: The rendered staging dir.
         files: Rendered files relative to ``staging_dir``.
+        data_files: Input data files written into ``staging_dir``, relative to it.
     """
 
     run_id: str
     staging_dir: Path
     files: tuple[Path, ...]
+    data_files: tuple[Path, ...] = ()
 
 
 def runtime_context(run: ModelRun, info: RuntimeInfo) -> dict[str, Any]:
@@ -56,30 +60,81 @@ def runtime_context(run: ModelRun, info: RuntimeInfo) -> dict[str, Any]:
 
 
 def template_context(run: ModelRun, info: RuntimeInfo) -> dict[str, Any]:
-    """Return the whole template context: ``runtime``, ``config`` and ``_template``."""
+    """Return the whole template context: ``runtime``, ``config``, ``data`` and ``_template``.
+
+    ``data`` maps each data item's name to the file it is written to, relative to the
+    staging dir (``{"wind": "wind.nc"}``).
+    """
     return {
         "runtime": runtime_context(run, info),
         "config": run.config,
+        "data": {item.name: item.output_name for item in run.config.data_items()},
         "_template": run.config.template_source(),
     }
 
 
-def generate(ctx: ServiceContext, run: ModelRun) -> GenerateResult:
-    """Render ``run``'s template tree into its staging dir, atomically.
+def stage_request(run: ModelRun, *, use_cache: bool = True) -> StageRequest:
+    """Return the request staging ``run``'s data items for its grid and period."""
+    return StageRequest(
+        items=run.config.data_items(),
+        grid=run.config.model_grid(),
+        period=run.period,
+        staging_dir=run.staging_dir,
+        use_cache=use_cache,
+    )
+
+
+def generate(ctx: ServiceContext, run: ModelRun, *, use_cache: bool = True) -> GenerateResult:
+    """Fetch ``run``'s input data, render its template tree, and put both in its staging dir.
+
+    Every data item is checked before anything is written, and all data is written (next
+    to the staging dir) before the template is rendered, so a data failure leaves no staging
+    dir behind and an existing one untouched.
+
+    Args:
+        ctx: The ports.
+        run: The run.
+        use_cache: Reuse (and fill) the data cache.
 
     Raises:
+        DataSourceError: Input data is missing or does not cover the run.
         TemplateError: The template cannot be rendered.
         StagingError: The staging dir exists and ``run.delete_existing`` is False.
     """
     ctx.hooks.rompy_before_generate(run=run)
     log.info("generate_started", run_id=run.run_id, staging_dir=str(run.staging_dir))
+    data = stage_request(run, use_cache=use_cache)
+    if data.items and not run.delete_existing and ctx.inspector.exists(run.staging_dir):
+        raise StagingError(
+            f"staging dir {run.staging_dir} already exists; pass delete_existing=True "
+            "(--delete-existing on the command line) to replace it, or choose another "
+            "run_id or output_dir"
+        )
+    staged = ctx.stager.stage(data)
+    rendered = _render(ctx, run, staged)
+    data_files = ctx.stager.commit(staged, rendered.staging_dir)
+    ctx.hooks.rompy_after_generate(run=run, result=rendered)
+    log.info(
+        "generate_finished", run_id=run.run_id, files=len(rendered.files), data=len(data_files)
+    )
+    return GenerateResult(
+        run_id=run.run_id,
+        staging_dir=rendered.staging_dir,
+        files=tuple(sorted({*rendered.files, *data_files})),
+        data_files=data_files,
+    )
+
+
+def _render(ctx: ServiceContext, run: ModelRun, staged: StagedData) -> RenderResult:
+    """Render the template; discard the staged data if that fails."""
     request = RenderRequest(
         template=run.config.template_source(),
         context=template_context(run, ctx.runtime_info),
         staging_dir=run.staging_dir,
         delete_existing=run.delete_existing,
     )
-    rendered = ctx.renderer.render(request)
-    ctx.hooks.rompy_after_generate(run=run, result=rendered)
-    log.info("generate_finished", run_id=run.run_id, files=len(rendered.files))
-    return GenerateResult(run_id=run.run_id, staging_dir=rendered.staging_dir, files=rendered.files)
+    try:
+        return ctx.renderer.render(request)
+    except BaseException:
+        ctx.stager.discard(staged)
+        raise

@@ -537,3 +537,27 @@ def test_no_runs_give_no_outcomes(tmp_path: Path) -> None:
 
     assert [] == executor(scheduler, FakeClock()).execute_many([])
     assert [] == scheduler.scripts
+
+
+def test_waiting_for_no_jobs_asks_slurm_nothing() -> None:
+    scheduler = FakeScheduler()
+
+    assert [] == executor(scheduler, FakeClock()).wait([])
+    assert [] == scheduler.queries
+
+
+def test_a_job_array_refuses_runs_with_different_specs(tmp_path: Path) -> None:
+    runs = [request(tmp_path, "a", nodes=1), request(tmp_path, "b", nodes=2)]
+
+    with pytest.raises(ValueError, match="sharing one spec"):
+        executor(FakeScheduler(), FakeClock()).submit_array(runs)
+
+
+def test_array_task_outputs_are_in_each_run_staging_logs(tmp_path: Path) -> None:
+    runs = [request(tmp_path, f"m{i}") for i in range(2)]
+
+    outcomes = executor(FakeScheduler([COMPLETED]), FakeClock()).execute_many(runs)
+
+    assert [tmp_path / f"m{i}" / "logs" / f"m{i}.stdout.log" for i in range(2)] == [
+        outcome.stdout_path for outcome in outcomes
+    ]

@@ -1,0 +1,255 @@
+"""Handlers for ``point``, ``grid`` and ``boundary`` data: open, crop, check, write NetCDF.
+
+``prepare`` is a pure function of (spec, grid, period) and the source's content: it opens
+the source lazily, keeps the requested variables, turns the crop window into exact
+coordinate ranges (checking that the data covers the run), applies the filters and checks
+the result is not empty — reading only coordinates. ``write`` then computes the cropped
+subset chunk by chunk into a temporary file renamed into place.
+
+Example:
+    >>> prepared = GriddedHandler().prepare(DataRequest(item=item, grid=grid, period=period),
+    ...                                     FileOpener())  # doctest: +SKIP
+    >>> GriddedHandler().write(prepared, staging)  # doctest: +SKIP
+    (PosixPath('wind.nc'),)
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from rompy import __version__
+from rompy.adapters.data_filters import apply_filter
+from rompy.domain.coverage import check_space_coverage, covering_bounds, resolve_time_bounds
+from rompy.domain.data import CropWindow, DataBoundary, DataPoint, crop_window
+from rompy.domain.errors import ConfigError, DataSourceError
+from rompy.domain.filters import Slice
+from rompy.log import get_logger
+from rompy.ports.data import DataRequest, PreparedData, SourceOpener
+
+log = get_logger(__name__)
+
+KEPT_ENCODING = frozenset(
+    {"dtype", "_FillValue", "missing_value", "scale_factor", "add_offset", "units",
+     "calendar", "zlib", "complevel", "shuffle"}
+)  # fmt: skip
+"""Encoding carried from the source to the written file (chunk layouts are not)."""
+
+
+def _listed(names: Any) -> str:
+    return ", ".join(sorted(str(name) for name in names)) or "none"
+
+
+def select_variables(dataset: xr.Dataset, variables: tuple[str, ...], what: str) -> xr.Dataset:
+    """Keep ``variables`` (all when empty).
+
+    Raises:
+        DataSourceError: A variable is not in the data; the message lists what it has.
+    """
+    if not variables:
+        return dataset
+    missing = [name for name in variables if name not in dataset.data_vars]
+    if missing:
+        raise DataSourceError(
+            f"{what}: variable(s) {', '.join(missing)} not in the data; it has "
+            f"{_listed(dataset.data_vars)}"
+        )
+    return dataset[list(variables)]
+
+
+def _coordinate(dataset: xr.Dataset, name: str, axis: str, what: str) -> xr.DataArray:
+    if name not in dataset.coords:
+        raise ConfigError(
+            f"{what}: {name!r} is not a coordinate of the data; it has "
+            f"{_listed(dataset.coords)}; set coords.{axis} to the right name",
+            path=f"coords.{axis}",
+            value=name,
+        )
+    return dataset[name]
+
+
+def _source_times(coord: xr.DataArray, what: str) -> list[Any]:
+    try:
+        index = pd.DatetimeIndex(np.unique(coord.values))
+    except (TypeError, ValueError) as error:
+        raise DataSourceError(
+            f"{what}: time coordinate {coord.name!r} is not made of standard date-times"
+        ) from error
+    return list(index.to_pydatetime())
+
+
+def window_ranges(
+    dataset: xr.Dataset, spec: DataPoint, window: CropWindow, what: str
+) -> dict[str, Slice]:
+    """Turn a crop window into exact coordinate ranges, checking coverage.
+
+    Raises:
+        DataSourceError: The data does not cover the period (plus buffer) or the grid.
+        ConfigError: A coordinate named in ``spec.coords`` is not in the data.
+    """
+    ranges: dict[str, Slice] = {}
+    time_name = spec.coords.t
+    if window.time is not None and time_name in dataset.coords:
+        times = _source_times(dataset[time_name], what)
+        first, last = resolve_time_bounds(times, window.time, what=what)
+        ranges[time_name] = Slice(start=first, stop=last)
+    if window.bbox is None or window.needed is None:
+        return ranges
+    for axis, name, low, high, need_low, need_high in (
+        ("x", spec.coords.x, window.bbox.minx, window.bbox.maxx,
+         window.needed.minx, window.needed.maxx),
+        ("y", spec.coords.y, window.bbox.miny, window.bbox.maxy,
+         window.needed.miny, window.needed.maxy),
+    ):  # fmt: skip
+        values = np.unique(_coordinate(dataset, name, axis, what).values).tolist()
+        check_space_coverage(what, name, values, need_low, need_high)
+        start, stop = covering_bounds(values, low, high)
+        ranges[name] = Slice(start=start, stop=stop)
+    return ranges
+
+
+def check_not_empty(dataset: xr.Dataset, what: str) -> None:
+    """Raise when a dimension was cropped to nothing.
+
+    Raises:
+        DataSourceError: Some dimension has length 0, or there is no variable left.
+    """
+    empty = [str(dim) for dim, size in dataset.sizes.items() if size == 0]
+    if empty:
+        raise DataSourceError(
+            f"{what}: the crop leaves no data along {', '.join(empty)}; check the crop "
+            "ranges, buffer and period against the data"
+        )
+    if not dataset.data_vars:
+        raise DataSourceError(f"{what}: no data variable is left after filtering")
+
+
+def write_netcdf(dataset: xr.Dataset, path: Path) -> None:
+    """Write ``dataset`` to ``path`` chunk by chunk; the file appears only when complete."""
+    clean = dataset.copy(deep=False)
+    for variable in clean.variables.values():
+        variable.encoding = {
+            key: value for key, value in variable.encoding.items() if key in KEPT_ENCODING
+        }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{uuid.uuid4().hex}.part")
+    try:
+        clean.to_netcdf(partial)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _summary(what: str, dataset: xr.Dataset, source: str) -> str:
+    sizes = " x ".join(f"{size} {dim}" for dim, size in dataset.sizes.items())
+    return f"{what}: {sizes or 'scalar'} from {source}"
+
+
+class GriddedHandler:
+    """Prepares and writes ``point`` and ``grid`` data; a DataHandler."""
+
+    def prepare(self, request: DataRequest, opener: SourceOpener) -> PreparedData:
+        """Open, crop and check the item; nothing is written or loaded beyond coordinates.
+
+        Raises:
+            DataSourceError: Missing data, variables or coverage, or an empty crop.
+            ConfigError: A coordinate name in ``coords`` is not in the data.
+        """
+        item = request.item
+        spec = item.spec
+        if not isinstance(spec, DataPoint):
+            raise ConfigError(f"{item.name}: {type(spec).__name__} is not point or grid data")
+        dataset = select_variables(opener.open(spec.source), spec.variables, item.name)
+        window = crop_window(spec, request.grid, request.period)
+        ranges = window_ranges(dataset, spec, window, item.name)
+        dataset = apply_filter(dataset, spec.filter.with_crop(ranges), item.name)
+        check_not_empty(dataset, item.name)
+        dataset = self.finish(dataset, request)
+        return PreparedData(
+            item=item,
+            payload=dataset,
+            outputs=(Path(item.output_name),),
+            cache_parts=self.cache_parts(request, opener.identity(spec.source), ranges),
+            summary=_summary(item.name, dataset, spec.source.describe()),
+        )
+
+    def finish(self, dataset: xr.Dataset, request: DataRequest) -> xr.Dataset:
+        """Last step before writing (subclasses sample boundaries here)."""
+        return dataset
+
+    def cache_parts(
+        self, request: DataRequest, identity: str, ranges: dict[str, Slice]
+    ) -> dict[str, str] | None:
+        """What decides the written bytes; ``None`` when the source has no identity."""
+        if not identity:
+            return None
+        return {
+            "source": identity,
+            "spec": repr(request.item.spec),
+            "ranges": repr(sorted(ranges.items())),
+            "handler": type(self).__qualname__,
+            "code": __version__,
+        }
+
+    def write(self, prepared: PreparedData, folder: Path) -> tuple[Path, ...]:
+        """Write the prepared dataset as NetCDF under ``folder``."""
+        (output,) = prepared.outputs
+        write_netcdf(prepared.payload, folder / output)
+        log.info("data_written", summary=prepared.summary, file=str(output))
+        return prepared.outputs
+
+
+class BoundaryHandler(GriddedHandler):
+    """Samples ``boundary`` data at points along the grid's boundary; a DataHandler."""
+
+    def finish(self, dataset: xr.Dataset, request: DataRequest) -> xr.Dataset:
+        """Select (nearest) or interpolate the data at the boundary points.
+
+        Raises:
+            ConfigError: There is no model grid.
+        """
+        spec = request.item.spec
+        assert isinstance(spec, DataBoundary)
+        if request.grid is None:
+            raise ConfigError(
+                f"{request.item.name}: boundary data needs a model grid; set the config's grid",
+                path="grid",
+            )
+        spacing = spec.spacing
+        if spacing == "parent":
+            spacing = self.source_spacing(dataset, spec)
+        xs, ys = request.grid.boundary_points(spacing=spacing)
+        points = {
+            spec.coords.x: xr.DataArray(xs, dims=("site",)),
+            spec.coords.y: xr.DataArray(ys, dims=("site",)),
+        }
+        if spec.sel_method == "interp":
+            sampled = dataset.interp(points, **spec.sel_method_kwargs)
+        else:
+            sampled = dataset.sel(points, method="nearest", **spec.sel_method_kwargs)
+        names = {spec.coords.x: "x", spec.coords.y: "y"}
+        return sampled.rename({old: new for old, new in names.items() if old != new})
+
+    @staticmethod
+    def source_spacing(dataset: xr.Dataset, spec: DataBoundary) -> float:
+        """The finest spacing between neighbouring x or y values of the source."""
+        steps = [
+            np.diff(np.unique(dataset[name].values)) for name in (spec.coords.x, spec.coords.y)
+        ]
+        positive = [float(step[step > 0].min()) for step in steps if (step > 0).any()]
+        if not positive:
+            raise DataSourceError(f"{spec.coords.x}/{spec.coords.y}: cannot find a spacing")
+        return min(positive)
+
+    def cache_parts(
+        self, request: DataRequest, identity: str, ranges: dict[str, Slice]
+    ) -> dict[str, str] | None:
+        """Like the gridded parts, plus the grid (the boundary points depend on it)."""
+        parts = super().cache_parts(request, identity, ranges)
+        return None if parts is None else {**parts, "grid": repr(request.grid)}

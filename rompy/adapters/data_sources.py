@@ -1,0 +1,262 @@
+"""Source openers for ``file``, ``csv`` and ``dataset`` sources (xarray over fsspec).
+
+``file`` opens NetCDF and Zarr lazily, from a local path or any fsspec URL (``https://``,
+``s3://``, ``memory://``, ``zip://inner.nc::archive.zip``). A glob or a list of files is
+combined along ``concat_dim`` without comparing or loading data: each file is opened lazily
+(dask chunks), files are ordered by their first time and concatenated with the other
+variables taken from the first file, so cropping afterwards reads only the needed chunks.
+Remote NetCDF is downloaded (with retries) to a private temporary file first, because the
+netCDF library reads local files only; Zarr is read in place.
+
+Example:
+    >>> FileOpener().open(FileSource(uri="wind.nc"))  # doctest: +SKIP
+    <xarray.Dataset> ...
+"""
+
+from __future__ import annotations
+
+import functools
+import glob
+import importlib.util
+import os
+import shutil
+import tempfile
+import uuid
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from rompy.adapters.data_cache import source_identity
+from rompy.adapters.parallel_fetch import download, with_retries
+from rompy.domain.errors import DataSourceError, RompyError
+from rompy.domain.sources import CsvSource, DatasetSource, FileSource, is_local, uri_protocol
+from rompy.log import get_logger
+
+log = get_logger(__name__)
+
+_GLOB_CHARACTERS = frozenset("*?[")
+
+
+@functools.cache
+def _download_root() -> tempfile.TemporaryDirectory[str]:
+    """The folder remote NetCDF files are downloaded to, for the life of the process."""
+    return tempfile.TemporaryDirectory(prefix="rompy-downloads-")
+
+
+def has_dask() -> bool:
+    """Whether dask is installed (then datasets are opened with dask chunks)."""
+    return importlib.util.find_spec("dask") is not None
+
+
+def _local_path(uri: str) -> Path:
+    return Path(uri.removeprefix("file://")).expanduser()
+
+
+def expand_uris(uris: tuple[str, ...]) -> list[str]:
+    """Expand globs (local or remote) into sorted file lists, keeping plain entries.
+
+    Raises:
+        DataSourceError: A glob matches nothing.
+    """
+    expanded: list[str] = []
+    for uri in uris:
+        if not _GLOB_CHARACTERS & set(uri):
+            expanded.append(uri)
+            continue
+        matches = _glob(uri)
+        if not matches:
+            raise DataSourceError(f"no file matches {uri!r}")
+        expanded.extend(matches)
+    return expanded
+
+
+def _glob(uri: str) -> list[str]:
+    if is_local(uri):
+        return sorted(glob.glob(str(_local_path(uri))))
+    import fsspec
+
+    filesystem, _, paths = fsspec.get_fs_token_paths(uri, expand=False)
+    protocol = uri_protocol(uri)
+    return sorted(
+        f"{protocol}://{path}" if "://" not in path else path for path in filesystem.glob(paths[0])
+    )
+
+
+def is_zarr(uri: str, kwargs: dict[str, Any]) -> bool:
+    """Whether ``uri`` is a Zarr store (by ``engine: zarr`` or a ``.zarr`` name)."""
+    return kwargs.get("engine") == "zarr" or uri.rstrip("/").endswith(".zarr")
+
+
+def _chunks(spec: FileSource) -> dict[str, int] | None:
+    if spec.chunks is not None:
+        return dict(spec.chunks)
+    return {} if has_dask() else None
+
+
+def open_one(uri: str, spec: FileSource) -> xr.Dataset:
+    """Open one NetCDF file or Zarr store lazily.
+
+    Raises:
+        DataSourceError: The file is missing, unreachable or not readable as NetCDF/Zarr.
+    """
+    kwargs = dict(spec.kwargs)
+    try:
+        if is_zarr(uri, kwargs):
+            kwargs.pop("engine", None)
+            return xr.open_zarr(uri, chunks=_chunks(spec), **kwargs)
+        path = _local_path(uri) if is_local(uri) else _downloaded(uri)
+        if not path.exists():
+            raise DataSourceError(f"{uri} does not exist")
+        return xr.open_dataset(path, chunks=_chunks(spec), **kwargs)
+    except RompyError:
+        raise
+    except FileNotFoundError as error:
+        raise DataSourceError(f"{uri} does not exist") from error
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:
+        raise DataSourceError(f"cannot read {uri} as NetCDF or Zarr: {error}") from error
+
+
+def _downloaded(uri: str) -> Path:
+    name = Path(uri.split("::", 1)[0].rstrip("/")).name or "data.nc"
+    destination = Path(tempfile.mkdtemp(dir=_download_root().name)) / name
+    if "::" not in uri:
+        return download(uri, destination)
+    return with_retries(lambda: _copy_chained(uri, destination), url=uri)
+
+
+def _copy_chained(uri: str, destination: Path) -> Path:
+    """Copy a chained fsspec URL (``zip://a.nc::b.zip``) to ``destination`` atomically."""
+    import fsspec
+
+    partial = destination.with_name(f".{destination.name}.{uuid.uuid4().hex}.part")
+    try:
+        with fsspec.open(uri, "rb") as source, partial.open("wb") as target:
+            shutil.copyfileobj(source, target, length=1 << 20)
+        os.replace(partial, destination)
+    finally:
+        partial.unlink(missing_ok=True)
+    return destination
+
+
+def _first_value(dataset: xr.Dataset, dim: str) -> Any:
+    if dim in dataset.coords and dataset[dim].size:
+        return dataset[dim].values.ravel()[0]
+    return np.datetime64("NaT")
+
+
+def combine(datasets: list[xr.Dataset], dim: str, what: str) -> xr.Dataset:
+    """Concatenate lazily opened datasets along ``dim``, ordered by their first value.
+
+    Variables without ``dim`` are taken from the first dataset (nothing is compared or
+    loaded).
+
+    Raises:
+        DataSourceError: A dataset lacks ``dim`` or the others' axes differ.
+    """
+    if len(datasets) == 1:
+        return datasets[0]
+    lacking = [index for index, dataset in enumerate(datasets) if dim not in dataset.dims]
+    if lacking:
+        raise DataSourceError(
+            f"{what}: cannot combine files along {dim!r}: file {lacking[0] + 1} has no "
+            f"{dim!r} dimension; set concat_dim to the dimension the files follow each other on"
+        )
+    ordered = sorted(datasets, key=lambda dataset: _first_value(dataset, dim))
+    try:
+        return xr.concat(
+            ordered,
+            dim=dim,
+            data_vars="minimal",
+            coords="minimal",
+            compat="override",
+            join="exact",
+            combine_attrs="override",
+        )
+    except ValueError as error:
+        raise DataSourceError(f"{what}: files do not share the same grid: {error}") from error
+
+
+class FileOpener:
+    """Opens ``file`` sources; implements :class:`~rompy.ports.data.SourceOpener`."""
+
+    def open(self, spec: FileSource) -> xr.Dataset:
+        """Open the file(s) of ``spec`` lazily; several are combined along ``concat_dim``.
+
+        Raises:
+            DataSourceError: A file is missing, unreachable or unreadable, a glob matches
+                nothing, or ``variable`` is not in the data.
+        """
+        uris = expand_uris(spec.uris)
+        datasets = [open_one(uri, spec) for uri in uris]
+        dataset = combine(datasets, spec.concat_dim, spec.describe())
+        log.debug("source_opened", source=spec.describe(), files=len(uris))
+        if spec.variable is None:
+            return dataset
+        if spec.variable not in dataset.data_vars:
+            raise DataSourceError(
+                f"{spec.describe()}: variable {spec.variable!r} is not in the data; it has "
+                f"{', '.join(sorted(map(str, dataset.data_vars))) or 'no variables'}"
+            )
+        return dataset[[spec.variable]]
+
+    def identity(self, spec: FileSource) -> str:
+        """Path, size and mtime of every file (URL and ETag remotely); ``""`` if unknown."""
+        parts = [source_identity(uri) for uri in expand_uris(spec.uris)]
+        return "" if not all(parts) else "|".join(parts)
+
+
+class CsvOpener:
+    """Opens ``csv`` time series; implements :class:`~rompy.ports.data.SourceOpener`."""
+
+    def open(self, spec: CsvSource) -> xr.Dataset:
+        """Read the CSV with pandas; columns become variables along ``time``.
+
+        Raises:
+            DataSourceError: The file is missing or unreadable, or has no ``tcol`` column.
+        """
+        import fsspec
+        import pandas as pd
+
+        options = {"parse_dates": [spec.tcol], "index_col": spec.tcol, **spec.read_csv_kwargs}
+        try:
+            with fsspec.open(spec.filename, "rt") as handle:
+                frame = pd.read_csv(handle, **options)
+        except FileNotFoundError as error:
+            raise DataSourceError(f"{spec.filename} does not exist") from error
+        except ValueError as error:
+            raise DataSourceError(
+                f"cannot read {spec.filename} as CSV with time column {spec.tcol!r}: {error}"
+            ) from error
+        except OSError as error:
+            raise DataSourceError(f"cannot read {spec.filename}: {error}") from error
+        return xr.Dataset.from_dataframe(frame).rename({frame.index.name or spec.tcol: "time"})
+
+    def identity(self, spec: CsvSource) -> str:
+        """Path, size and mtime (URL and ETag remotely)."""
+        return source_identity(spec.filename)
+
+
+class DatasetOpener:
+    """Hands over in-memory ``dataset`` sources; implements the SourceOpener port."""
+
+    def open(self, spec: DatasetSource) -> xr.Dataset:
+        """Return the dataset (a DataArray becomes a one-variable dataset).
+
+        Raises:
+            DataSourceError: The object is not an xarray Dataset or named DataArray.
+        """
+        data = spec.dataset
+        if isinstance(data, xr.DataArray) and data.name is not None:
+            return data.to_dataset()
+        if not isinstance(data, xr.Dataset):
+            raise DataSourceError(
+                f"dataset source {spec.name!r} holds a {type(data).__name__}, not an "
+                "xarray.Dataset (or a named DataArray)"
+            )
+        return data
+
+    def identity(self, spec: DatasetSource) -> str:
+        """Always ``""``: an in-memory dataset is never cached."""
+        return ""

@@ -1,0 +1,245 @@
+"""The data ports: opening sources, preparing and writing data items, staging them.
+
+Datasets cross these ports as ``Any`` (in practice lazy ``xarray.Dataset`` objects), so that
+nothing below the adapters imports xarray.
+
+The generate service uses one :class:`DataStager`:
+
+1. :meth:`DataStager.stage` prepares every item first (open lazily, filter, crop, check
+   coverage) and raises one error listing every problem before anything is written; then
+   writes all items into a private folder next to the staging dir;
+2. the template is rendered (atomically, by the renderer);
+3. :meth:`DataStager.commit` moves the files into the rendered staging dir, or
+   :meth:`DataStager.discard` removes them if rendering failed.
+
+Example:
+    >>> cache_key({"source": "file:/data/a.nc:10:1"}) == cache_key({"source": "file:/data/a.nc:10:1"})
+    True
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Protocol
+
+import attrs
+
+from rompy.domain.data import DataItem
+from rompy.domain.errors import PluginError
+from rompy.domain.grid import RegularGrid
+from rompy.domain.sources import SourceSpec
+from rompy.domain.time import TimeRange
+
+
+class SourceOpener(Protocol):
+    """Opens the sources of one kind (registered per source class)."""
+
+    def open(self, spec: SourceSpec) -> Any:
+        """Return the source as a lazy ``xarray.Dataset`` (dask-backed where possible).
+
+        Raises:
+            DataSourceError: The source is missing, unreachable or unreadable.
+        """
+        ...
+
+    def identity(self, spec: SourceSpec) -> str:
+        """Return text that changes whenever the source's content may have changed.
+
+        Local files: path, size and modification time of each file; remote files: URL plus
+        ETag or Last-Modified; versioned catalogs: their version. ``""`` means the source
+        cannot be identified, and data from it is never cached.
+        """
+        ...
+
+
+@attrs.frozen(kw_only=True)
+class DataRequest:
+    """Ask for one data item for a grid and a period.
+
+    Attributes:
+        item: The item (name, spec, output file name).
+        grid: The model grid; ``None`` means no spatial crop.
+        period: The run period; ``None`` means no time crop.
+    """
+
+    item: DataItem
+    grid: RegularGrid | None = None
+    period: TimeRange | None = None
+
+
+@attrs.frozen(kw_only=True)
+class PreparedData:
+    """A data item opened, filtered and cropped (lazily), checked and ready to write.
+
+    Attributes:
+        item: The item.
+        payload: What the handler writes from: usually a lazy ``xarray.Dataset``.
+        outputs: The files the item will write, relative to the folder given to ``write``.
+        cache_parts: What identifies the written content (source identity, spec, window,
+            code version); ``None`` when it must not be cached.
+        summary: One line for logs (``wind: 24 times x 11 x 9 from file wind.nc``).
+    """
+
+    item: DataItem
+    payload: Any = attrs.field(eq=False, repr=False)
+    outputs: tuple[Path, ...]
+    cache_parts: Mapping[str, str] | None = None
+    summary: str = ""
+
+
+class DataHandler(Protocol):
+    """Prepares and writes the data items of one spec class (registered per class)."""
+
+    def prepare(self, request: DataRequest, opener: SourceOpener) -> PreparedData:
+        """Open, filter and crop the item lazily and check it covers what the run needs.
+
+        Writes nothing.
+
+        Raises:
+            DataSourceError: The data is missing, does not cover the period or the grid,
+                lacks a variable, or crops to nothing; the message says what and by how much.
+            ConfigError: The spec is inconsistent with the data (unknown coordinate name).
+        """
+        ...
+
+    def write(self, prepared: PreparedData, folder: Path) -> tuple[Path, ...]:
+        """Write ``prepared.outputs`` under ``folder``, each file atomically.
+
+        Returns:
+            The written files, relative to ``folder``.
+        """
+        ...
+
+
+@attrs.frozen(kw_only=True)
+class StageRequest:
+    """Ask for all data items of a run to be staged.
+
+    Attributes:
+        items: The data items.
+        grid: The model grid.
+        period: The run period.
+        staging_dir: The run's staging dir (the private folder is made next to it).
+        use_cache: Reuse and fill the data cache.
+    """
+
+    items: tuple[DataItem, ...]
+    grid: RegularGrid | None = None
+    period: TimeRange | None = None
+    staging_dir: Path
+    use_cache: bool = True
+
+    def request_for(self, item: DataItem) -> DataRequest:
+        """The per-item request for ``item``."""
+        return DataRequest(item=item, grid=self.grid, period=self.period)
+
+
+@attrs.frozen(kw_only=True)
+class StagedData:
+    """Data written but not yet in the staging dir.
+
+    Attributes:
+        workdir: The private folder holding the files (``None`` when there were no items).
+        files: Written files by item name, relative to ``workdir`` (and later to the
+            staging dir).
+        created_dirs: Parent folders created for ``workdir``, deepest first (removed again
+            when the data is discarded and they are empty).
+    """
+
+    workdir: Path | None = None
+    files: Mapping[str, tuple[Path, ...]] = attrs.field(factory=dict)
+    created_dirs: tuple[Path, ...] = ()
+
+    @property
+    def all_files(self) -> tuple[Path, ...]:
+        """Every written file, sorted."""
+        return tuple(sorted(path for paths in self.files.values() for path in paths))
+
+
+class DataStager(Protocol):
+    """Stages all data items of a run, all-or-nothing."""
+
+    def check(self, request: StageRequest) -> tuple[PreparedData, ...]:
+        """Prepare and check every item; write nothing.
+
+        Raises:
+            DataSourceError: One or more items fail; the message lists every failure.
+        """
+        ...
+
+    def stage(self, request: StageRequest) -> StagedData:
+        """Check every item, then write them all into a new private folder.
+
+        Nothing is left behind on failure.
+        """
+        ...
+
+    def commit(self, staged: StagedData, staging_dir: Path) -> tuple[Path, ...]:
+        """Move the staged files into ``staging_dir``; return them relative to it.
+
+        Raises:
+            StagingError: A file of the same name already exists there.
+        """
+        ...
+
+    def discard(self, staged: StagedData) -> None:
+        """Remove the staged files and their private folder."""
+        ...
+
+
+class DataCache(Protocol):
+    """A content-addressed store of written data files."""
+
+    def fetch(self, key: str, destination: Path) -> bool:
+        """Place the entry ``key`` at ``destination`` (hard link or copy); False on a miss."""
+        ...
+
+    def store(self, key: str, written: Path) -> None:
+        """Keep a copy (or hard link) of ``written`` under ``key``; never a partial entry."""
+        ...
+
+
+class NoDataStager:
+    """The stager of an application built without one: refuses runs that need data."""
+
+    def _refuse(self, request: StageRequest) -> None:
+        names = ", ".join(item.name for item in request.items)
+        raise PluginError(
+            f"the run needs data ({names}) but this application has no data stager; "
+            "build it with rompy.bootstrap.bootstrap()"
+        )
+
+    def check(self, request: StageRequest) -> tuple[PreparedData, ...]:
+        """Pass a run without data items; refuse any other."""
+        if request.items:
+            self._refuse(request)
+        return ()
+
+    def stage(self, request: StageRequest) -> StagedData:
+        """Pass a run without data items; refuse any other."""
+        if request.items:
+            self._refuse(request)
+        return StagedData()
+
+    def commit(self, staged: StagedData, staging_dir: Path) -> tuple[Path, ...]:
+        """Nothing to move."""
+        return staged.all_files
+
+    def discard(self, staged: StagedData) -> None:
+        """Nothing to remove."""
+
+
+def cache_key(parts: Mapping[str, str]) -> str:
+    """Return the cache key of ``parts``: a SHA-256 of their canonical JSON.
+
+    Args:
+        parts: Text describing the content (source identity, spec, window, code version).
+
+    Returns:
+        64 hexadecimal characters; equal parts give equal keys, in any order.
+    """
+    canonical = json.dumps(dict(parts), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
