@@ -94,7 +94,8 @@ def rompy_register_sources(register: RegisterSource) -> None:
 @hookimpl
 def rompy_register_data(register: RegisterData) -> None:
     """Register ``data_blob``, ``data_link``, ``point``, ``grid``, ``boundary`` and
-    ``boundary_wave_station`` data."""
+    ``boundary_wave_station`` data.
+    """
     register(DataBlob, _blob_handler)
     register(DataLink, _blob_handler)
     register(DataPoint, _gridded_handler)

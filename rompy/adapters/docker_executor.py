@@ -26,8 +26,7 @@ import attrs
 
 from rompy.adapters.docker_images import ResolvedImage, resolve_image
 from rompy.adapters.docker_plan import ContainerPlan, docker_spec, plan_container
-from rompy.adapters.local_executor import failure_message
-from rompy.adapters.process_output import OutputRecorder
+from rompy.adapters.process_output import OutputRecorder, failure_message, log_process_finished
 from rompy.domain.docker import DockerExecution
 from rompy.domain.errors import ExecutorUnavailableError
 from rompy.log import get_logger
@@ -141,7 +140,7 @@ class DockerExecutor:
             message=ending.message,
             details=_details(plan, image, ending, spec, recorder),
         )
-        _log_finished(outcome)
+        log_process_finished(log, outcome, EXECUTOR_TYPE)
         return outcome
 
     def _run(
@@ -320,16 +319,3 @@ def _import_docker() -> Any:
             "the docker executor needs the docker package: pip install 'rompy[docker]'"
         ) from error
     return docker
-
-
-def _log_finished(outcome: RunOutcome) -> None:
-    event = log.info if outcome.ok else log.warning
-    event(
-        "process_finished",
-        run_id=outcome.run_id,
-        executor=EXECUTOR_TYPE,
-        status=outcome.status,
-        exit_code=outcome.exit_code,
-        duration=round(outcome.duration, 3),
-        message=outcome.message,
-    )

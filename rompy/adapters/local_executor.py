@@ -23,9 +23,9 @@ from typing import Any
 
 import attrs
 
-from rompy.adapters.process_output import OutputRecorder
+from rompy.adapters.process_output import OutputRecorder, failure_message, log_process_finished
 from rompy.domain.errors import ConfigError, StagingError
-from rompy.domain.execution import LocalExecution
+from rompy.domain.execution import LocalExecution, choose_command
 from rompy.domain.models import Command
 from rompy.log import get_logger
 from rompy.ports.execution import FAILED, SUCCEEDED, TIMED_OUT, ExecutionRequest, RunOutcome
@@ -45,7 +45,6 @@ NOT_EXECUTABLE_EXIT_CODE = 126
 """Exit code reported when the command exists but cannot be executed (as shells do)."""
 
 _SHELL_NOT_FOUND = re.compile(r"([^\s:]+): (?:command )?not found\s*$")
-_STDERR_LINES_IN_MESSAGE = 5
 _PATH_ENTRIES_IN_MESSAGE = 4
 
 
@@ -88,14 +87,7 @@ def plan_launch(request: ExecutionRequest) -> LaunchPlan:
     spec = request.spec
     if not isinstance(spec, LocalExecution):
         raise TypeError(f"LocalExecutor runs LocalExecution specs, not {type(spec).__name__}")
-    command = spec.command if spec.command is not None else request.default_command
-    if not command:
-        raise ConfigError(
-            "no command to run; set backend.command or use a model config that has a "
-            "default command",
-            path="backend.command",
-            value=command,
-        )
+    command = choose_command(spec.command, request.default_command)
     shell = spec.uses_shell(command)
     return LaunchPlan(
         argv=_argv(command, shell=shell),
@@ -194,26 +186,6 @@ def _shell_missing_command(stderr_lines: list[str]) -> str | None:
     return None
 
 
-def failure_message(returncode: int, stderr_lines: list[str]) -> str:
-    """Return the one-line message of a command that ended with ``returncode`` != 0.
-
-    Args:
-        returncode: The process return code (negative when killed by a signal).
-        stderr_lines: The last lines the command wrote on stderr.
-    """
-    if returncode < 0:
-        try:
-            cause = f"killed by signal {signal.Signals(-returncode).name}"
-        except ValueError:
-            cause = f"killed by signal {-returncode}"
-    else:
-        cause = f"exit code {returncode}"
-    lines = [line.strip() for line in stderr_lines if line.strip()]
-    if not lines:
-        return f"{cause}; nothing on stderr"
-    return f"{cause}; last lines of stderr: " + " | ".join(lines[-_STDERR_LINES_IN_MESSAGE:])
-
-
 class LocalExecutor:
     """Runs :class:`~rompy.domain.execution.LocalExecution` specs as local processes.
 
@@ -277,7 +249,7 @@ class LocalExecutor:
             message=ending.message,
             details=_details(plan, ending, recorder),
         )
-        _log_finished(outcome)
+        log_process_finished(log, outcome, EXECUTOR_TYPE)
         return outcome
 
     def _run(self, plan: LaunchPlan, recorder: OutputRecorder, timeout: float | None) -> _Ending:
@@ -383,16 +355,3 @@ def _details(plan: LaunchPlan, ending: _Ending, recorder: OutputRecorder) -> dic
         details["pid"] = ending.pid
     details.update(recorder.summary())
     return details
-
-
-def _log_finished(outcome: RunOutcome) -> None:
-    event = log.info if outcome.ok else log.warning
-    event(
-        "process_finished",
-        run_id=outcome.run_id,
-        executor=EXECUTOR_TYPE,
-        status=outcome.status,
-        exit_code=outcome.exit_code,
-        duration=round(outcome.duration, 3),
-        message=outcome.message,
-    )

@@ -32,11 +32,15 @@ X_NAMES = ("longitude", "lon", "x", "xc")
 Y_NAMES = ("latitude", "lat", "y", "yc")
 
 
+def _listed(names: Any) -> str:
+    return ", ".join(sorted(str(name) for name in names)) or "none"
+
+
 def _pick_axis(field: Any, given: str | None, candidates: Sequence[str], axis: str) -> str:
     if given is not None:
         if given not in field.coords:
             raise DataSourceError(
-                f"{axis} coordinate {given!r} not in the data; it has {sorted(field.coords)}"
+                f"{axis} coordinate {given!r} not in the data; it has {_listed(field.coords)}"
             )
         return given
     for name in candidates:
@@ -44,7 +48,7 @@ def _pick_axis(field: Any, given: str | None, candidates: Sequence[str], axis: s
             return name
     raise DataSourceError(
         f"cannot tell the {axis} coordinate of the data (tried {', '.join(candidates)}); "
-        f"it has {sorted(map(str, field.coords))}: pass {axis}= explicitly"
+        f"it has {_listed(field.coords)}: pass {axis}= explicitly"
     )
 
 
@@ -62,7 +66,7 @@ def field_to_plot(
     """
     if variable not in dataset.data_vars:
         raise DataSourceError(
-            f"variable {variable!r} not in the data; it has {sorted(map(str, dataset.data_vars))}"
+            f"variable {variable!r} not in the data; it has {_listed(dataset.data_vars)}"
         )
     field = dataset[variable]
     x_name = _pick_axis(field, x, X_NAMES, "x")

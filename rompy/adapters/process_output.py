@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import collections
 import os
+import signal
 import threading
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
 from rompy.log import get_logger
+from rompy.ports.execution import RunOutcome
 
 log = get_logger(__name__)
+
+_STDERR_LINES_IN_MESSAGE = 5
 
 LOGS_DIR = "logs"
 """The folder of the staging dir that holds saved output."""
@@ -217,3 +221,37 @@ class OutputRecorder:
             "stdout_lines": self._counts["stdout"],
             "stderr_lines": self._counts["stderr"],
         }
+
+
+def failure_message(returncode: int, stderr_lines: list[str]) -> str:
+    """Return the one-line message of a command that ended with ``returncode`` != 0.
+
+    Args:
+        returncode: The process return code (negative when killed by a signal).
+        stderr_lines: The last lines the command wrote on stderr.
+    """
+    if returncode < 0:
+        try:
+            cause = f"killed by signal {signal.Signals(-returncode).name}"
+        except ValueError:
+            cause = f"killed by signal {-returncode}"
+    else:
+        cause = f"exit code {returncode}"
+    lines = [line.strip() for line in stderr_lines if line.strip()]
+    if not lines:
+        return f"{cause}; nothing on stderr"
+    return f"{cause}; last lines of stderr: " + " | ".join(lines[-_STDERR_LINES_IN_MESSAGE:])
+
+
+def log_process_finished(logger: Any, outcome: RunOutcome, executor: str) -> None:
+    """Log the end of a model process: info when it succeeded, warning otherwise."""
+    event = logger.info if outcome.ok else logger.warning
+    event(
+        "process_finished",
+        run_id=outcome.run_id,
+        executor=executor,
+        status=outcome.status,
+        exit_code=outcome.exit_code,
+        duration=round(outcome.duration, 3),
+        message=outcome.message,
+    )

@@ -26,7 +26,8 @@ from rompy.adapters.slurm_commands import (
     submission_error,
 )
 from rompy.adapters.slurm_outcomes import JobHandle, forced_outcome, resolve
-from rompy.domain.errors import ConfigError, ExecutorUnavailableError, StagingError
+from rompy.domain.errors import ExecutorUnavailableError, StagingError
+from rompy.domain.execution import choose_command
 from rompy.domain.models import Command
 from rompy.domain.slurm import SlurmExecution
 from rompy.domain.slurm_script import (
@@ -70,15 +71,7 @@ def _spec_of(request: ExecutionRequest) -> SlurmExecution:
 
 
 def _command_of(request: ExecutionRequest) -> Command:
-    command = _spec_of(request).command or request.default_command
-    if not command:
-        raise ConfigError(
-            "no command to run; set backend.command or use a model config that has a "
-            "default command",
-            path="backend.command",
-            value=command,
-        )
-    return command
+    return choose_command(_spec_of(request).command, request.default_command)
 
 
 def _prepare_staging(staging_dir: Path, patterns: Sequence[str]) -> None:

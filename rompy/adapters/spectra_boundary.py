@@ -334,8 +334,15 @@ class SpectralBoundaryHandler:
         dataset = apply_filter(dataset, spec.filter.with_crop(ranges), item.name)
         xs, ys = request.grid.boundary_points(spacing=spec.spacing)
         boundary = spectral_boundary(
-            dataset, xs, ys, method=spec.sel_method, tolerance=spec.tolerance,
-            max_sites=spec.max_sites, site_dim=site_dim, lon=lon, lat=lat,
+            dataset,
+            xs,
+            ys,
+            method=spec.sel_method,
+            tolerance=spec.tolerance,
+            max_sites=spec.max_sites,
+            site_dim=site_dim,
+            lon=lon,
+            lat=lat,
         )
         identity = opener.identity(spec.source)
         return PreparedData(

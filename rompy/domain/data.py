@@ -30,9 +30,9 @@ from rompy.domain.sources import SourceSpec, is_local, to_uri
 from rompy.domain.time import TimeRange
 
 __all__ = [
+    "BoundaryWaveStation",
     "CropWindow",
     "DataBlob",
-    "BoundaryWaveStation",
     "DataBoundary",
     "DataGrid",
     "DataItem",

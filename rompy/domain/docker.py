@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 import attrs
 
 from rompy.domain.errors import ConfigError
-from rompy.domain.execution import ExecutionSpec, to_command
+from rompy.domain.execution import ExecutionSpec, choose_command, to_command
 from rompy.domain.models import Command
 
 DEFAULT_MOUNT_PATH = "/rompy/staging"
@@ -371,11 +371,5 @@ class DockerExecution(ExecutionSpec):
         Raises:
             ConfigError: Neither the spec nor the model gives a command.
         """
-        command = self.executable if self.executable is not None else default_command
-        if command is None or command == "" or command == ():
-            raise ConfigError(
-                "there is no command to run; set 'executable' or use a model config that "
-                "has a default command",
-                path="executable",
-            )
+        command = choose_command(self.executable, default_command, field="executable")
         return compose_command(command, self.mpiexec, self.cpu)

@@ -32,12 +32,30 @@ def to_command(value: Any) -> Command | None:
         return value
     if not isinstance(value, (list, tuple)):
         raise ConfigError(
-            f"{value!r} is not a command; give a string (run by the shell) or a list of "
-            "arguments",
+            f"{value!r} is not a command; give a string (run by the shell) or a list of arguments",
             path="command",
             value=value,
         )
     return tuple(str(part) for part in value)
+
+
+def choose_command(
+    command: Command | None, default_command: Command | None, *, field: str = "command"
+) -> Command:
+    """Return ``command``, or the model's ``default_command`` when the backend gives none.
+
+    Raises:
+        ConfigError: Neither gives a command; the message names ``backend.<field>``.
+    """
+    chosen = command if command is not None else default_command
+    if chosen is None or chosen == "" or chosen == ():
+        raise ConfigError(
+            f"there is no command to run; set backend.{field} or use a model config that "
+            "has a default command",
+            path=f"backend.{field}",
+            value=chosen,
+        )
+    return chosen
 
 
 def _to_optional_path(value: Any) -> Path | None:

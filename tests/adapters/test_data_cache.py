@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import threading
@@ -10,10 +11,12 @@ from collections.abc import Iterator
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from structlog.testing import capture_logs
 
 from rompy import __version__
 from rompy.adapters.data_cache import (
@@ -23,7 +26,8 @@ from rompy.adapters.data_cache import (
     default_cache_root,
     source_identity,
 )
-from rompy.domain.errors import DataSourceError
+from rompy.domain.errors import ConfigError, DataSourceError
+from rompy.entrypoints.cache_commands import add_cache_commands, cmd_cache, human_age, human_size
 
 
 def _writer(content: bytes, calls: list[Path] | None = None):  # type: ignore[no-untyped-def]
@@ -35,7 +39,7 @@ def _writer(content: bytes, calls: list[Path] | None = None):  # type: ignore[no
     return produce
 
 
-def _parts(source: str = "file:/data/wind.nc:10:1", **changes: object) -> CacheKeyParts:
+def _parts(source: str = "file:/data/wind.nc:10:1", **changes: Any) -> CacheKeyParts:
     values: dict[str, object] = {
         "source": source,
         "variables": ("u10", "v10"),
@@ -90,7 +94,7 @@ def test_the_key_includes_the_rompy_version() -> None:
         {"code_version": "99.0"},
     ],
 )
-def test_changing_any_part_changes_the_key(change: dict[str, object]) -> None:
+def test_changing_any_part_changes_the_key(change: dict[str, Any]) -> None:
     assert _parts().digest() != _parts(**change).digest()
 
 
@@ -164,7 +168,8 @@ class ValidatorHandler(BaseHTTPRequestHandler):
             self.send_header("ETag", self.server.etag)
         self.end_headers()
 
-    do_GET = do_HEAD
+    def do_GET(self) -> None:
+        self.do_HEAD()
 
     def log_message(self, *args: object) -> None:
         return None
@@ -230,7 +235,9 @@ def test_a_second_request_is_a_hit_that_does_not_run_the_producer(tmp_path: Path
     result = cache.get_or_create(_parts(), _writer(b"other", calls), tmp_path / "two" / "wind.nc")
 
     assert (True, [], b"cropped") == (
-        result.hit, calls, (tmp_path / "two" / "wind.nc").read_bytes()
+        result.hit,
+        calls,
+        (tmp_path / "two" / "wind.nc").read_bytes(),
     )
 
 
@@ -280,7 +287,9 @@ def test_a_failing_producer_leaves_no_entry_and_no_destination(tmp_path: Path) -
         cache.get_or_create(_parts(), fail, destination)
 
     assert ([], False, []) == (
-        cache.entries(), destination.exists(), list((tmp_path / "cache" / "tmp").iterdir())
+        cache.entries(),
+        destination.exists(),
+        list((tmp_path / "cache" / "tmp").iterdir()),
     )
 
 
@@ -386,7 +395,9 @@ def test_entries_show_size_age_and_what_the_key_was_made_of(tmp_path: Path) -> N
     (entry,) = cache.entries()
 
     assert (5, 2.0, "netcdf") == (
-        entry.size, round(entry.age_days, 6), entry.parts["output_format"]
+        entry.size,
+        round(entry.age_days, 6),
+        entry.parts["output_format"],
     )
 
 
@@ -441,3 +452,90 @@ def test_the_meta_file_records_the_key_parts(tmp_path: Path) -> None:
     meta = json.loads((cache.entry_path(result.key).parent / "meta.json").read_text())
 
     assert ["u10", "v10"] == meta["parts"]["variables"]
+
+
+# --- rompy cache list|clear --------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=False)
+def quiet() -> Iterator[None]:
+    with capture_logs():
+        yield
+
+
+def _cli(*argv: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="rompy")
+    add_cache_commands(parser.add_subparsers(dest="command"))
+    return parser.parse_args(argv)
+
+
+@pytest.mark.usefixtures("quiet")
+def test_cache_list_shows_each_entry_with_its_size(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cache = DataCache(tmp_path / "cache")
+    result = cache.get_or_create(_parts(), _writer(b"x" * 2048), tmp_path / "s" / "w.nc")
+
+    args = _cli("cache", "--cache-dir", str(tmp_path / "cache"), "list")
+    cmd_cache(None, args)  # type: ignore[arg-type]
+
+    lines = capsys.readouterr().out.splitlines()
+    assert [result.key[:12], "2.0", "KB"] == lines[2].split()[:3]
+
+
+@pytest.mark.usefixtures("quiet")
+def test_cache_list_as_json_gives_every_part(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cache = DataCache(tmp_path / "cache")
+    cache.get_or_create(_parts(), _writer(b"12345"), tmp_path / "s" / "w.nc")
+    args = _cli("cache", "--cache-dir", str(tmp_path / "cache"), "list", "--format", "json")
+
+    cmd_cache(None, args)  # type: ignore[arg-type]
+
+    (entry,) = json.loads(capsys.readouterr().out)
+    assert (5, "file:/data/wind.nc:10:1") == (entry["size"], entry["parts"]["source"])
+
+
+@pytest.mark.usefixtures("quiet")
+def test_cache_clear_empties_the_cache(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cache = DataCache(tmp_path / "cache")
+    cache.get_or_create(_parts(), _writer(b"12345"), tmp_path / "s" / "w.nc")
+
+    args = _cli("cache", "--cache-dir", str(tmp_path / "cache"), "clear")
+    cmd_cache(None, args)  # type: ignore[arg-type]
+
+    assert ([], "removed 1 entries (5 B)") == (
+        cache.entries(),
+        capsys.readouterr().out.split(" from ")[0],
+    )
+
+
+def test_cache_clear_refuses_a_negative_age(tmp_path: Path) -> None:
+    args = _cli("cache", "--cache-dir", str(tmp_path), "clear", "--older-than", "-1")
+
+    with pytest.raises(ConfigError, match="at least 0"):
+        cmd_cache(None, args)  # type: ignore[arg-type]
+
+
+@pytest.mark.usefixtures("quiet")
+def test_the_cache_dir_defaults_to_rompy_cache_dir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ROMPY_CACHE_DIR", str(tmp_path / "env-cache"))
+
+    cmd_cache(None, _cli("cache", "list"))  # type: ignore[arg-type]
+
+    assert f"cache: {tmp_path / 'env-cache'}" == capsys.readouterr().out.splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    ("size", "text"), [(512, "512 B"), (1536, "1.5 KB"), (5 * 1024**3, "5.0 GB")]
+)
+def test_sizes_are_shown_in_binary_units(size: int, text: str) -> None:
+    assert text == human_size(size)
+
+
+@pytest.mark.parametrize(("days", "text"), [(0.002, "3 min"), (0.5, "12.0 h"), (3.0, "3.0 d")])
+def test_ages_are_shown_in_a_fitting_unit(days: float, text: str) -> None:
+    assert text == human_age(days)

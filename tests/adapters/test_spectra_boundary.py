@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -39,15 +40,18 @@ def _spectrum(hs: float, peak_dir: float) -> np.ndarray:
     raw = np.outer(shape_f, spread)
     dfreq = np.gradient(FREQS)
     m0 = (raw * dfreq[:, None]).sum() * 30.0
-    return raw * (hs / 4) ** 2 / m0
+    scaled: np.ndarray = raw * (hs / 4) ** 2 / m0
+    return scaled
 
 
 def _sites(lons: list[float], lats: list[float], hs: list[float]) -> xr.Dataset:
     """Spectra at sites; site ``i`` has Hs ``hs[i]`` growing by 10 % each time step."""
-    efth = np.stack([
-        np.stack([_spectrum(h * (1 + 0.1 * t), 180.0 + 20 * i) for i, h in enumerate(hs)])
-        for t in range(TIMES.size)
-    ])
+    efth = np.stack(
+        [
+            np.stack([_spectrum(h * (1 + 0.1 * t), 180.0 + 20 * i) for i, h in enumerate(hs)])
+            for t in range(TIMES.size)
+        ]
+    )
     return xr.Dataset(
         {"efth": (("time", "site", "freq", "dir"), efth, {"units": "m2/Hz/deg"})},
         coords={
@@ -164,7 +168,10 @@ def test_the_boundary_sites_are_at_the_points() -> None:
 
     boundary = spectral_boundary(sites, xs, ys)
 
-    assert (xs.tolist(), ys.tolist()) == (boundary.lon.values.tolist(), boundary.lat.values.tolist())
+    assert (xs.tolist(), ys.tolist()) == (
+        boundary.lon.values.tolist(),
+        boundary.lat.values.tolist(),
+    )
 
 
 def test_a_lazy_source_stays_lazy() -> None:
@@ -212,9 +219,9 @@ def test_an_unknown_format_lists_the_known_ones(tmp_path: Path) -> None:
 class Opener:
     """Opens dataset sources, and wavespectra sources with the real opener."""
 
-    def open(self, spec: object) -> xr.Dataset:
+    def open(self, spec: object) -> Any:
         if isinstance(spec, DatasetSource):
-            return spec.dataset  # type: ignore[no-any-return]
+            return spec.dataset
         return WavespectraOpener().open(spec)  # type: ignore[arg-type]
 
     def identity(self, spec: object) -> str:

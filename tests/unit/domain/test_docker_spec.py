@@ -322,7 +322,7 @@ def test_command_for_without_any_command_is_a_config_error() -> None:
     with pytest.raises(ConfigError) as caught:
         DockerExecution(image="busybox").command_for(None)
 
-    assert "executable" == caught.value.path
+    assert "backend.executable" == caught.value.path
 
 
 def test_a_volume_over_the_staging_mount_is_refused() -> None:

@@ -1,0 +1,186 @@
+"""The file, csv and dataset openers against real NetCDF, Zarr and CSV files."""
+
+from __future__ import annotations
+
+import os
+import time
+import zipfile
+from pathlib import Path
+
+import fsspec
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+
+from rompy.adapters.data_sources import CsvOpener, DatasetOpener, FileOpener
+from rompy.domain.errors import DataSourceError
+from rompy.domain.sources import CsvSource, DatasetSource, FileSource
+from tests.adapters.data_samples import closed_port_url, linear_field, serve_folder, write_daily_files
+
+OPENER = FileOpener()
+
+
+@pytest.fixture
+def wind_file(tmp_path: Path) -> Path:
+    path = tmp_path / "wind.nc"
+    linear_field().to_netcdf(path)
+    return path
+
+
+def open_file(uri: object, **fields: object) -> xr.Dataset:
+    return OPENER.open(FileSource(uri=uri, **fields))  # type: ignore[arg-type]
+
+
+def test_a_local_netcdf_opens_lazily_with_dask_chunks(wind_file: Path) -> None:
+    dataset = open_file(wind_file)
+    assert dataset["u10"].chunks is not None
+    xr.testing.assert_identical(linear_field(), dataset.load())
+
+
+def test_a_zarr_store_opens_by_its_name(tmp_path: Path) -> None:
+    linear_field().to_zarr(tmp_path / "wind.zarr")
+    xr.testing.assert_equal(linear_field(), open_file(tmp_path / "wind.zarr").load())
+
+
+def test_a_zarr_store_in_memory_opens_through_fsspec() -> None:
+    linear_field().to_zarr("memory://tests/wind.zarr", mode="w")
+    try:
+        xr.testing.assert_equal(linear_field(), open_file("memory://tests/wind.zarr").load())
+    finally:
+        fsspec.filesystem("memory").rm("/tests/wind.zarr", recursive=True)
+
+
+def test_a_netcdf_in_memory_opens_through_fsspec(wind_file: Path) -> None:
+    memory = fsspec.filesystem("memory")
+    memory.pipe("/tests/wind.nc", wind_file.read_bytes())
+    try:
+        xr.testing.assert_equal(linear_field(), open_file("memory://tests/wind.nc").load())
+    finally:
+        memory.rm("/tests/wind.nc")
+
+
+def test_a_netcdf_inside_a_zip_opens(tmp_path: Path, wind_file: Path) -> None:
+    archive = tmp_path / "archive.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.write(wind_file, "inner/wind.nc")
+    dataset = open_file(f"zip://inner/wind.nc::{archive}")
+    xr.testing.assert_equal(linear_field(), dataset.load())
+
+
+def test_a_netcdf_served_over_http_matches_the_local_file(wind_file: Path) -> None:
+    with serve_folder(wind_file.parent) as base:
+        dataset = open_file(f"{base}/wind.nc")
+        xr.testing.assert_equal(linear_field(), dataset.load())
+
+
+def test_an_unreachable_url_is_a_data_source_error_naming_it() -> None:
+    url = closed_port_url()
+    with pytest.raises(DataSourceError, match=url.replace(".", r"\.")):
+        open_file(url)
+
+
+def test_a_url_answering_not_found_is_a_data_source_error(tmp_path: Path) -> None:
+    with serve_folder(tmp_path) as base, pytest.raises(DataSourceError, match="not found"):
+        open_file(f"{base}/missing.nc")
+
+
+def test_a_missing_local_file_says_it_does_not_exist(tmp_path: Path) -> None:
+    with pytest.raises(DataSourceError, match=r"missing\.nc does not exist"):
+        open_file(tmp_path / "missing.nc")
+
+
+def test_a_file_that_is_not_netcdf_says_it_cannot_be_read(tmp_path: Path) -> None:
+    (tmp_path / "notes.nc").write_text("not netcdf")
+    with pytest.raises(DataSourceError, match="cannot read .*notes.nc as NetCDF or Zarr"):
+        open_file(tmp_path / "notes.nc")
+
+
+def test_a_glob_of_daily_files_combines_along_time(tmp_path: Path) -> None:
+    write_daily_files(tmp_path, 3)
+    dataset = open_file(tmp_path / "wind_*.nc")
+    xr.testing.assert_equal(linear_field(hours=72), dataset.load())
+
+
+def test_a_list_given_out_of_order_is_combined_in_time_order(tmp_path: Path) -> None:
+    first, second, third = write_daily_files(tmp_path, 3)
+    dataset = open_file([third, first, second])
+    assert pd.Timestamp("2023-01-01T00") == dataset.time.to_index()[0]
+    assert dataset.time.to_index().is_monotonic_increasing
+
+
+def test_files_on_different_grids_cannot_be_combined(tmp_path: Path) -> None:
+    linear_field().to_netcdf(tmp_path / "a.nc")
+    linear_field(start="2023-01-02", lon=(100.0, 110.0, 0.5)).to_netcdf(tmp_path / "b.nc")
+    with pytest.raises(DataSourceError, match="do not share the same grid"):
+        open_file([tmp_path / "a.nc", tmp_path / "b.nc"])
+
+
+def test_a_glob_matching_nothing_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(DataSourceError, match=r"no file matches .*nothing_\*\.nc"):
+        open_file(tmp_path / "nothing_*.nc")
+
+
+def test_variable_keeps_only_that_variable(wind_file: Path) -> None:
+    assert ["v10"] == list(open_file(wind_file, variable="v10").data_vars)
+
+
+def test_an_unknown_variable_lists_the_ones_the_file_has(wind_file: Path) -> None:
+    with pytest.raises(DataSourceError, match="'hs' is not in the data; it has u10, v10"):
+        open_file(wind_file, variable="hs")
+
+
+def test_identity_changes_when_the_file_changes(wind_file: Path) -> None:
+    spec = FileSource(uri=str(wind_file))
+    before = OPENER.identity(spec)
+    later = time.time() + 5
+    linear_field(hours=26).to_netcdf(wind_file)
+    os.utime(wind_file, (later, later))
+    assert before != OPENER.identity(spec)
+
+
+def test_identity_is_stable_while_the_file_is_unchanged(wind_file: Path) -> None:
+    spec = FileSource(uri=str(wind_file))
+    assert OPENER.identity(spec) == OPENER.identity(spec)
+
+
+def test_csv_columns_become_variables_along_time(tmp_path: Path) -> None:
+    path = tmp_path / "tide.csv"
+    path.write_text("when,level,surge\n2023-01-01T00,1.5,0.1\n2023-01-01T01,1.7,0.2\n")
+    dataset = CsvOpener().open(CsvSource(filename=path, tcol="when"))
+    expected = xr.Dataset(
+        {"level": ("time", [1.5, 1.7]), "surge": ("time", [0.1, 0.2])},
+        coords={"time": pd.to_datetime(["2023-01-01T00", "2023-01-01T01"])},
+    )
+    xr.testing.assert_equal(expected, dataset)
+
+
+def test_a_csv_without_the_time_column_names_it(tmp_path: Path) -> None:
+    path = tmp_path / "tide.csv"
+    path.write_text("t,level\n2023-01-01T00,1.5\n")
+    with pytest.raises(DataSourceError, match="time column 'time'"):
+        CsvOpener().open(CsvSource(filename=path))
+
+
+def test_a_missing_csv_says_it_does_not_exist(tmp_path: Path) -> None:
+    with pytest.raises(DataSourceError, match="does not exist"):
+        CsvOpener().open(CsvSource(filename=tmp_path / "none.csv"))
+
+
+def test_an_in_memory_dataset_is_handed_over_as_it_is() -> None:
+    dataset = linear_field(hours=2)
+    assert dataset is DatasetOpener().open(DatasetSource(dataset=dataset))
+
+
+def test_a_named_data_array_becomes_a_one_variable_dataset() -> None:
+    array = xr.DataArray(np.arange(3.0), dims="x", name="depth")
+    assert ["depth"] == list(DatasetOpener().open(DatasetSource(dataset=array)).data_vars)
+
+
+def test_an_in_memory_object_that_is_not_a_dataset_is_refused() -> None:
+    with pytest.raises(DataSourceError, match="holds a list"):
+        DatasetOpener().open(DatasetSource(dataset=[1, 2]))
+
+
+def test_an_in_memory_dataset_has_no_identity_and_is_never_cached() -> None:
+    assert "" == DatasetOpener().identity(DatasetSource(dataset=linear_field(hours=2)))
