@@ -9,9 +9,14 @@ next to the same work done by the engine alone:
     slurm    sbatch --wait of a one-line script (#!/bin/sh + true)
 
 Ours and the bare engine take turns, so a change in the machine's load touches both alike.
-SLURM runs with two poll intervals: 0.5 s and the spec's default (2 s). Goal: ours <= 1.2 x
-the bare engine. An engine that is not running is reported and skipped (exit code 0);
-only errors exit 1. ``--profile EXECUTOR`` prints where our runs spend their time (cProfile).
+Backends keep their defaults except: local once more with ``timeout: 600`` (Python then polls
+the process instead of blocking on it), SLURM with ``poll_interval`` 0.5 s and the default
+2 s. ``sbatch --wait`` checks the job 2 s after submitting, then every 8 s or more, so the
+bare SLURM time is about 2 s or 10 s; each SLURM job follows an untimed random pause of up to
+3 s, so neither side stays in step with slurmctld's scheduling ticks.
+Goal: ours <= 1.2 x the bare engine. An engine that is not running is reported and skipped
+(exit code 0); only errors exit 1.
+``--profile EXECUTOR`` prints where our runs spend their time (cProfile).
 
     .venv/bin/python benchmarks/orchestration_overhead.py [--quick] [-n 10] [--slurm-repeat 5]
         [--only local,docker,slurm] [--profile local|docker|slurm]
@@ -21,8 +26,11 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import functools
 import io
+import os
 import pstats
+import random
 import shutil
 import statistics
 import subprocess
@@ -38,27 +46,45 @@ import _common as common
 
 GOAL_FACTOR = 1.2
 TEST_IMAGE = "rompy-test/busybox:latest"
-SLURM_POLL_INTERVALS = (0.5, 2.0)
-"""The sensible short interval, and the spec's default."""
 EXECUTORS = ("local", "docker", "slurm")
+CASES: tuple[tuple[str, str, dict[str, Any]], ...] = (
+    ("local", "local", {}),
+    ("local, timeout 600 s", "local", {"timeout": 600}),
+    ("docker", "docker", {}),
+    ("slurm, poll_interval 0.5 s", "slurm", {"poll_interval": 0.5}),
+    ("slurm, poll_interval 2 s (default)", "slurm", {}),
+)
+"""(label, executor, backend fields): the runs measured; other fields keep their defaults."""
 PIPELINE = common.REPO_ROOT / "tests" / "fixtures" / "backends" / "pipeline.yml"
+SLURM_PHASE_SPREAD = 3.0
+"""Seconds over which the untimed pause before each SLURM job is spread."""
 USABLE_NODE_STATES = {"idle", "mixed", "allocated", "completing"}
 PROFILE_LINES = 25
 
 
 @dataclass(frozen=True)
 class Row:
-    """One executor's medians (seconds) against its bare engine, or why it was skipped."""
+    """One case's timings (seconds) next to its bare engine's, or why it was skipped."""
 
     label: str
     bare: str
-    ours_s: float | None = None
-    bare_s: float | None = None
+    ours_samples: tuple[float, ...] = ()
+    bare_samples: tuple[float, ...] = ()
     skipped: str = ""
 
     @property
+    def ours_s(self) -> float | None:
+        """Median of ours."""
+        return statistics.median(self.ours_samples) if self.ours_samples else None
+
+    @property
+    def bare_s(self) -> float | None:
+        """Median of the bare engine."""
+        return statistics.median(self.bare_samples) if self.bare_samples else None
+
+    @property
     def ratio(self) -> float | None:
-        """Ours over the bare engine."""
+        """Ours over the bare engine (medians)."""
         if self.ours_s is None or not self.bare_s:
             return None
         return self.ours_s / self.bare_s
@@ -87,22 +113,20 @@ def make_app_and_run(out_dir: Path) -> tuple[Any, Any]:
     return app, run
 
 
-def backend_spec(app: Any, executor: str, command: Any, poll_interval: float = 0.5) -> Any:
-    """Build the execution spec of ``executor`` for ``command``, as a backend file would."""
-    documents = {
-        "local": {"type": "local", "command": command, "timeout": 600},
-        "docker": {"type": "docker", "image": TEST_IMAGE, "executable": command, "timeout": 600},
-        "slurm": {
-            "type": "slurm",
-            "command": command,
-            "time_limit": "5",
-            "poll_interval": poll_interval,
-            "timeout": 600,
-        },
-    }
+def backend_spec(app: Any, executor: str, command: Any, **fields: Any) -> Any:
+    """Build the execution spec of ``executor`` for ``command``, as a backend file would.
+
+    ``fields`` are more backend fields (``timeout``, ``poll_interval``); the rest keep the
+    spec's defaults, except SLURM's ``time_limit`` (5 minutes).
+    """
     from rompy.domain.execution import ExecutionSpec
 
-    return app.structure(documents[executor], ExecutionSpec, path="backend")
+    documents: dict[str, dict[str, Any]] = {
+        "local": {"type": "local", "command": command},
+        "docker": {"type": "docker", "image": TEST_IMAGE, "executable": command},
+        "slurm": {"type": "slurm", "command": command, "time_limit": "5"},
+    }
+    return app.structure({**documents[executor], **fields}, ExecutionSpec, path="backend")
 
 
 def run_ours(app: Any, run: Any, backend: Any) -> float:
@@ -121,10 +145,10 @@ def run_ours(app: Any, run: Any, backend: Any) -> float:
 def run_bare(argv: Sequence[str]) -> float:
     """Time one ``subprocess.run(argv)``; a non-zero exit is a BenchmarkError."""
     start = time.perf_counter()
-    done = subprocess.run(list(argv), capture_output=True, text=True, check=False)
+    done = subprocess.run(list(argv), check=False)
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
-        raise common.BenchmarkError(f"{' '.join(argv)} exited {done.returncode}: {done.stderr}")
+        raise common.BenchmarkError(f"{' '.join(argv)} exited {done.returncode}")
     return elapsed
 
 
@@ -168,38 +192,65 @@ def _succeeds(argv: list[str]) -> bool:
 # --- measuring -----------------------------------------------------------------------------
 
 
+def no_pause() -> None:
+    """Start the next timed call at once."""
+
+
+def random_pause() -> None:
+    """Wait a random, untimed moment before the next SLURM job.
+
+    slurmctld starts jobs on its own scheduling ticks, and ``sbatch --wait`` returns on a
+    fixed schedule; without this pause the next submission would keep the same phase
+    against the ticks, and one side would always wait longest.
+    """
+    time.sleep(random.uniform(0.0, SLURM_PHASE_SPREAD))
+
+
 def alternate(
-    ours: Callable[[], float], bare: Callable[[], float], repeat: int
-) -> tuple[float, float]:
-    """One warm-up each, then ``repeat`` turns of ours and bare; return both medians (s)."""
-    ours()
-    bare()
-    ours_times, bare_times = [], []
-    for _ in range(repeat):
-        ours_times.append(ours())
-        bare_times.append(bare())
-    return statistics.median(ours_times), statistics.median(bare_times)
+    ours: Callable[[], float],
+    bare: Callable[[], float],
+    repeat: int,
+    pause: Callable[[], None] = no_pause,
+) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """One warm-up each, then ``repeat`` turns of ours and bare; return both timings (s)."""
+    ours_times: list[float] = []
+    bare_times: list[float] = []
+    for turn in range(repeat + 1):
+        pause()
+        ours_s = ours()
+        pause()
+        bare_s = bare()
+        if turn:
+            ours_times.append(ours_s)
+            bare_times.append(bare_s)
+    return tuple(ours_times), tuple(bare_times)
 
 
 def measure(executors: Sequence[str], repeat: int, slurm_repeat: int, workdir: Path) -> list[Row]:
-    """Measure every executor in ``executors``; return one row per executor (and interval)."""
+    """Measure every case of :data:`CASES` whose executor is in ``executors``."""
     app, run = make_app_and_run(workdir / "out")
     rows = []
-    for executor in executors:
+    for label, executor, fields in CASES:
+        if executor not in executors:
+            continue
         argv = bare_argv(executor, workdir)
         missing = engine_missing(executor)
-        intervals = SLURM_POLL_INTERVALS if executor == "slurm" else (None,)
-        for interval in intervals:
-            label = executor if interval is None else f"slurm (poll_interval {interval:g} s)"
-            if missing:
-                rows.append(Row(label=label, bare=" ".join(argv), skipped=missing))
-                continue
-            backend = backend_spec(app, executor, ["true"], poll_interval=interval or 0.5)
-            count = slurm_repeat if executor == "slurm" else repeat
-            ours_s, bare_s = alternate(
-                lambda spec=backend: run_ours(app, run, spec), lambda cmd=argv: run_bare(cmd), count
+        if missing:
+            rows.append(Row(label=label, bare=_short(argv), skipped=missing))
+            continue
+        backend = backend_spec(app, executor, ["true"], **fields)
+        count = slurm_repeat if executor == "slurm" else repeat
+        ours_samples, bare_samples = alternate(
+            functools.partial(run_ours, app, run, backend),
+            functools.partial(run_bare, argv),
+            count,
+            pause=random_pause if executor == "slurm" else no_pause,
+        )
+        rows.append(
+            Row(
+                label=label, bare=_short(argv), ours_samples=ours_samples, bare_samples=bare_samples
             )
-            rows.append(Row(label=label, bare=_short(argv), ours_s=ours_s, bare_s=bare_s))
+        )
     return rows
 
 
@@ -209,27 +260,39 @@ def _short(argv: Sequence[str]) -> str:
     return " ".join(argv) if argv != ["true"] else 'subprocess.run(["true"])'
 
 
-def print_table(title: str, rows: Sequence[Row]) -> None:
-    """Print the rows aligned: medians in ms, the overhead, the ratio and the verdict."""
-    header = ("executor", "bare engine", "bare (ms)", "ours (ms)", "ours-bare (ms)", "ratio")
-    header += ("verdict",)
-    lines = [header]
-    for row in rows:
-        numbers = ("n/a",) * 4
-        if row.ours_s is not None and row.bare_s is not None and row.ratio is not None:
-            numbers = (
-                f"{row.bare_s * 1000:.1f}",
-                f"{row.ours_s * 1000:.1f}",
-                f"{(row.ours_s - row.bare_s) * 1000:+.1f}",
-                f"{row.ratio:.2f}",
-            )
-        lines.append((row.label, row.bare, *numbers, row.verdict))
-    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+def print_aligned(title: str, lines: Sequence[Sequence[str]]) -> None:
+    """Print a header line and rows: two text columns, four numbers, then the verdict."""
+    widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
     print(f"\n== {title}")
     for line in lines:
         cells = [line[0].ljust(widths[0]), line[1].ljust(widths[1])]
         cells += [cell.rjust(width) for cell, width in zip(line[2:6], widths[2:6], strict=True)]
-        print("  ".join([*cells, line[6]]).rstrip())
+        print("  ".join([*cells, *line[6:]]).rstrip())
+
+
+def print_table(title: str, rows: Sequence[Row]) -> None:
+    """Print the rows: medians in ms, the overhead, the ratio, the verdict; SLURM's samples."""
+    lines = [["executor", "bare engine", "bare (ms)", "ours (ms)", "ours-bare (ms)", "ratio"]]
+    lines[0].append("verdict")
+    for row in rows:
+        numbers = ["n/a"] * 4
+        if row.ours_s is not None and row.bare_s is not None and row.ratio is not None:
+            numbers = [
+                f"{row.bare_s * 1000:.1f}",
+                f"{row.ours_s * 1000:.1f}",
+                f"{(row.ours_s - row.bare_s) * 1000:+.1f}",
+                f"{row.ratio:.2f}",
+            ]
+        lines.append([row.label, row.bare, *numbers, row.verdict])
+    print_aligned(title, lines)
+    for row in rows:
+        if row.ours_samples and row.label.startswith("slurm"):
+            ours, bare = _seconds(row.ours_samples), _seconds(row.bare_samples)
+            print(f"  {row.label}: ours {ours}; bare {bare}")
+
+
+def _seconds(samples: Sequence[float]) -> str:
+    return "[" + ", ".join(f"{value:.1f}" for value in samples) + "] s"
 
 
 # --- profiling -----------------------------------------------------------------------------
@@ -277,6 +340,8 @@ def main() -> int:
         return 2
 
     def body() -> None:
+        load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+        print(f"python {sys.version.split()[0]}; {os.cpu_count()} cpus, load average {load}")
         with tempfile.TemporaryDirectory(prefix="rompy-overhead-") as tmp:
             rows = measure(executors, args.repeat, slurm_repeat, Path(tmp))
             print_table(

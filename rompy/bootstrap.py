@@ -18,17 +18,19 @@ import attrs
 import cattrs
 
 from rompy.adapters import config_files
-from rompy.adapters.jinja_renderer import JinjaRenderer
+from rompy.adapters.data_cache import DataCache
+from rompy.adapters.data_staging import LocalDataStager
 from rompy.adapters.local_system import LocalStagingInspector, SystemRuntimeInfo
 from rompy.domain.execution import ExecutionSpec
 from rompy.domain.model_run import ModelRun
 from rompy.domain.pipeline import PipelineSpec
 from rompy.domain.postprocess import PostprocessSpec
 from rompy.plugins import LoadedPlugins, load_plugins
+from rompy.ports.data import DataStager
 from rompy.ports.execution import RunOutcome
 from rompy.ports.lifecycle import LifecycleHooks
 from rompy.ports.postprocessing import PostprocessResult
-from rompy.ports.rendering import TemplateRenderer
+from rompy.ports.rendering import RenderRequest, RenderResult, TemplateRenderer
 from rompy.ports.system import RuntimeInfo, StagingInspector
 from rompy.serialization import converter as codec
 from rompy.serialization.documents import classify_document, pipeline_data
@@ -111,29 +113,49 @@ class App:
         """Load a postprocessor file."""
         return self.structure(config_files.load_document(source), PostprocessSpec)
 
-    def generate(self, run: ModelRun) -> GenerateResult:
-        """Render ``run`` into its staging dir."""
-        return generate(self.context, run)
+    def generate(self, run: ModelRun, *, use_cache: bool = True) -> GenerateResult:
+        """Stage ``run``'s data and render it into its staging dir."""
+        return generate(self.context, run, use_cache=use_cache)
 
     def run(
-        self, run: ModelRun, backend: ExecutionSpec, *, skip_generate: bool = False
+        self,
+        run: ModelRun,
+        backend: ExecutionSpec,
+        *,
+        skip_generate: bool = False,
+        use_cache: bool = True,
     ) -> RunOutcome:
         """Generate (unless skipped) and execute ``run`` on ``backend``."""
-        return execute(self.context, run, backend, skip_generate=skip_generate)
+        return execute(self.context, run, backend, skip_generate=skip_generate, use_cache=use_cache)
 
     def postprocess(self, run: ModelRun, spec: PostprocessSpec) -> PostprocessResult:
         """Postprocess the outputs of ``run``."""
         return postprocess(self.context, run, spec)
 
-    def pipeline(self, spec: PipelineSpec) -> PipelineResult:
+    def pipeline(self, spec: PipelineSpec, *, use_cache: bool = True) -> PipelineResult:
         """Generate, run and postprocess, stopping at the first failing stage."""
-        return run_pipeline(self.context, spec)
+        return run_pipeline(self.context, spec, use_cache=use_cache)
 
     def schema(self) -> dict[str, Any]:
         """Return the JSON Schema of a pipeline or model-run config, plugin classes included."""
         from rompy.serialization.schema import json_schema
 
         return json_schema(self.plugins.registry)
+
+
+class _JinjaRendererOnFirstUse:
+    """The Jinja2 renderer, imported on the first render (``validate`` never pays for it)."""
+
+    def __init__(self) -> None:
+        self._renderer: TemplateRenderer | None = None
+
+    def render(self, request: RenderRequest) -> RenderResult:
+        """Render ``request`` with the Jinja2 adapter."""
+        if self._renderer is None:
+            from rompy.adapters.jinja_renderer import JinjaRenderer
+
+            self._renderer = JinjaRenderer()
+        return self._renderer.render(request)
 
 
 def bootstrap(
@@ -144,6 +166,7 @@ def bootstrap(
     renderer: TemplateRenderer | None = None,
     runtime_info: RuntimeInfo | None = None,
     inspector: StagingInspector | None = None,
+    stager: DataStager | None = None,
 ) -> App:
     """Build a rompy application.
 
@@ -154,6 +177,8 @@ def bootstrap(
         renderer: Template renderer; defaults to the Jinja2 adapter.
         runtime_info: Provenance source; defaults to the real clock, user and host.
         inspector: Staging-dir reader; defaults to the local filesystem.
+        stager: Input-data stager; defaults to the local one with the data cache
+            (``$ROMPY_CACHE_DIR`` or ``~/.cache/rompy``).
 
     Raises:
         PluginError: Plugins clash or are invalid.
@@ -165,10 +190,11 @@ def bootstrap(
     )
     context = ServiceContext(
         registry=plugins.registry,
-        renderer=renderer or JinjaRenderer(),
+        renderer=renderer or _JinjaRendererOnFirstUse(),
         runtime_info=runtime_info or SystemRuntimeInfo(),
         inspector=inspector or LocalStagingInspector(),
         hooks=cast(LifecycleHooks, plugins.manager.hook),
+        stager=stager or LocalDataStager(registry=plugins.registry, cache=DataCache()),
     )
     converter = codec.make_converter(plugins.registry)
     return App(plugins=plugins, converter=converter, context=context)

@@ -40,7 +40,7 @@ hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
 RegisterModelConfig = Callable[[type[ModelConfig]], None]
 RegisterExecutor = Callable[[type[ExecutionSpec], Callable[[], Executor]], None]
 RegisterPostprocessor = Callable[[type[PostprocessSpec], Callable[[], Postprocessor]], None]
-RegisterSource = Callable[[type[SourceSpec], Callable[[], SourceOpener]], None]
+RegisterSource = Callable[[type[SourceSpec], Callable[[], SourceOpener[Any]]], None]
 RegisterData = Callable[[type[DataSpec], Callable[[], DataHandler]], None]
 
 

@@ -1,28 +1,83 @@
 """One way to get a logger in rompy.
 
 The library only *uses* structlog; it never configures logging globally. The CLI (or the
-embedding application) decides where events go and how they look.
+embedding application) decides where events go and how they look. structlog itself is
+imported on a logger's first event, so importing rompy stays cheap.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-import structlog
+_before_first_event: list[Callable[[], None]] = []
+_METHOD_LEVELS = {"debug": 10, "info": 20, "warning": 30, "warn": 30, "error": 40}
+_dropped_below = 0
+
+
+def before_first_event(setup: Callable[[], None], *, drop_below: int = 0) -> None:
+    """Run ``setup`` just before the first rompy log event (or now, if one was logged).
+
+    Applications use it to configure structlog without paying for its import when a
+    command logs nothing worth showing.
+
+    Args:
+        setup: Configures structlog.
+        drop_below: Events under this :mod:`logging` level (``logging.INFO`` = 20) are
+            dropped without loading structlog, as the configuration would filter them.
+    """
+    global _dropped_below
+    _dropped_below = drop_below
+    if _LazyLogger.started:
+        setup()
+    else:
+        _before_first_event.append(setup)
+
+
+def _ignore_event(*args: Any, **kwargs: Any) -> None:
+    return None
+
+
+class _LazyLogger:
+    """A structlog logger created on its first use."""
+
+    started = False
+
+    def __init__(self, name: str, initial_values: dict[str, Any]) -> None:
+        self._name = name
+        self._initial_values = initial_values
+        self._logger: Any = None
+
+    def __getattr__(self, attribute: str) -> Any:
+        if _METHOD_LEVELS.get(attribute, 100) < _dropped_below:
+            return _ignore_event
+        if self._logger is None:
+            import structlog
+
+            _start()
+            self._logger = structlog.get_logger(self._name, **self._initial_values)
+        return getattr(self._logger, attribute)
+
+
+def _start() -> None:
+    if not _LazyLogger.started:
+        _LazyLogger.started = True
+        while _before_first_event:
+            _before_first_event.pop(0)()
 
 
 def get_logger(name: str, **initial_values: Any) -> Any:
-    """Return a structlog logger bound to ``logger=name``.
+    """Return a structlog logger bound to ``logger=name``, created on its first event.
 
     Args:
         name: Usually ``__name__`` of the calling module.
         **initial_values: Context bound to every event of this logger.
 
     Returns:
-        A lazy structlog logger; events are short snake_case names with key-value context.
+        A logger; events are short snake_case names with key-value context.
 
     Example:
         >>> log = get_logger(__name__)
         >>> log.debug("run_started", run_id="demo")
     """
-    return structlog.get_logger(name, **initial_values)
+    return _LazyLogger(name, initial_values)

@@ -14,6 +14,7 @@ import os
 import shutil
 import uuid
 from pathlib import Path
+from typing import Any
 
 from rompy import __version__
 from rompy.adapters.data_cache import source_identity
@@ -81,7 +82,7 @@ def _download_tree(uri: str, target: Path) -> None:
 class BlobHandler:
     """Copies, downloads or links ``data_blob``/``data_link`` items; a DataHandler."""
 
-    def prepare(self, request: DataRequest, opener: SourceOpener) -> PreparedData:
+    def prepare(self, request: DataRequest, opener: SourceOpener[Any]) -> PreparedData:
         """Check the source exists (or answers); nothing is copied yet.
 
         Raises:
@@ -91,23 +92,37 @@ class BlobHandler:
         spec = item.spec
         if not isinstance(spec, DataBlob):
             raise ConfigError(f"{item.name}: {type(spec).__name__} is not a data blob")
-        if is_local(spec.source) and not _local_path(spec.source).exists():
-            raise DataSourceError(f"{item.name}: {spec.source} does not exist")
-        identity = source_identity(spec.source)
-        remote_copy = not is_local(spec.source) and bool(identity)
-        parts = {
-            "source": identity,
-            "handler": type(self).__qualname__,
-            "code": __version__,
-        }
+        parts = None
+        if is_local(spec.source):
+            if not _local_path(spec.source).exists():
+                raise DataSourceError(f"{item.name}: {spec.source} does not exist")
+        else:
+            identity = source_identity(spec.source)
+            if identity:
+                parts = {
+                    "source": identity,
+                    "handler": type(self).__qualname__,
+                    "code": __version__,
+                }
         action = "link" if spec.link else "copy"
         return PreparedData(
             item=item,
             payload=spec.source,
             outputs=(Path(item.output_name),),
-            cache_parts=parts if remote_copy else None,
+            cache_parts=parts,
             summary=f"{item.name}: {action} {spec.source}",
         )
+
+    def key_parts(self, request: DataRequest, opener: SourceOpener[Any]) -> dict[str, str] | None:
+        """A remote file's identity (URL and validators); local blobs are never cached."""
+        spec = request.item.spec
+        assert isinstance(spec, DataBlob)
+        if is_local(spec.source):
+            return None
+        identity = source_identity(spec.source)
+        if not identity:
+            return None
+        return {"source": identity, "handler": type(self).__qualname__, "code": __version__}
 
     def write(self, prepared: PreparedData, folder: Path) -> tuple[Path, ...]:
         """Copy, download or link the source to its output path under ``folder``."""

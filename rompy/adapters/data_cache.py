@@ -117,14 +117,7 @@ class CacheKeyParts:
 
     def as_dict(self) -> dict[str, Any]:
         """Return the parts as plain data (what ``meta.json`` records)."""
-        return {
-            "source": self.source,
-            "variables": list(self.variables),
-            "filters": self.filters,
-            "window": self.window,
-            "output_format": self.output_format,
-            "code_version": self.code_version,
-        }
+        return {**attrs.asdict(self), "variables": list(self.variables)}
 
     def digest(self) -> str:
         """Return the key: the sha256 of the canonical JSON of the parts."""
@@ -208,6 +201,8 @@ def _local_identity(path: Path) -> str:
     path = path.expanduser().resolve()
     try:
         info = path.stat()
+    except FileNotFoundError as error:
+        raise DataSourceError(f"{path} does not exist") from error
     except OSError as error:
         raise DataSourceError(f"cannot read {path}: {error.strerror or error}") from error
     if not stat.S_ISDIR(info.st_mode):

@@ -119,8 +119,7 @@ def _check_bound_kind(coord: xr.DataArray, bounds: Slice, name: str, what: str) 
         if bound is not None and isinstance(bound, datetime) != is_time:
             kind = "date-times" if is_time else "numbers"
             raise DataSourceError(
-                f"{what}: crop range of {name!r} must be {kind}, like the coordinate; "
-                f"got {bound!r}"
+                f"{what}: crop range of {name!r} must be {kind}, like the coordinate; got {bound!r}"
             )
 
 
@@ -214,8 +213,9 @@ def derive(dataset: xr.Dataset, expressions: Mapping[str, str], what: str) -> xr
         try:
             value = expression.evaluate(variables, functions={"where": xr.where})
         except ConfigError as error:
-            raise ConfigError(f"{what}: {error.message}", path=f"filter.derived.{name}",
-                              value=text) from None
+            raise ConfigError(
+                f"{what}: {error.message}", path=f"filter.derived.{name}", value=text
+            ) from None
         dataset = dataset.assign({name: value})
         log.debug("derived_variable", data=what, name=name)
     return dataset

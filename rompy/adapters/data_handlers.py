@@ -15,8 +15,11 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
+import importlib.util
 import os
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +37,9 @@ from rompy.log import get_logger
 from rompy.ports.data import DataRequest, PreparedData, SourceOpener
 
 log = get_logger(__name__)
+
+BLOCK_BYTES = 16 * 2**20
+"""Largest block of one variable read and written at once when writing a big crop."""
 
 KEPT_ENCODING = frozenset(
     {"dtype", "_FillValue", "missing_value", "scale_factor", "add_offset", "units",
@@ -130,9 +136,30 @@ def check_not_empty(dataset: xr.Dataset, what: str) -> None:
         raise DataSourceError(f"{what}: no data variable is left after filtering")
 
 
+def in_blocks(dataset: xr.Dataset, block_bytes: int = BLOCK_BYTES) -> xr.Dataset:
+    """Split a big lazy (non-dask) dataset into dask blocks along its first dimension.
+
+    Writing then reads and writes one block at a time, so memory stays near ``block_bytes``
+    however large the crop. Small or dask-backed datasets, and all datasets when dask is
+    not installed, are returned as they are.
+    """
+    largest = max(dataset.data_vars.values(), key=lambda array: array.nbytes, default=None)
+    if largest is None or largest.nbytes <= block_bytes or not largest.dims:
+        return dataset
+    if any(array.chunks for array in dataset.data_vars.values()):
+        return dataset
+    if importlib.util.find_spec("dask") is None:
+        return dataset
+    dim = largest.dims[0]
+    per_step = max(
+        array.nbytes / array.sizes[dim] for array in dataset.data_vars.values() if dim in array.dims
+    )
+    return dataset.chunk({dim: max(1, int(block_bytes // per_step))})
+
+
 def write_netcdf(dataset: xr.Dataset, path: Path) -> None:
-    """Write ``dataset`` to ``path`` chunk by chunk; the file appears only when complete."""
-    clean = dataset.copy(deep=False)
+    """Write ``dataset`` to ``path`` block by block; the file appears only when complete."""
+    clean = in_blocks(dataset.copy(deep=False))
     for variable in clean.variables.values():
         variable.encoding = {
             key: value for key, value in variable.encoding.items() if key in KEPT_ENCODING
@@ -140,10 +167,23 @@ def write_netcdf(dataset: xr.Dataset, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.{uuid.uuid4().hex}.part")
     try:
-        clean.to_netcdf(partial)
+        with _synchronous_dask(clean):
+            clean.to_netcdf(partial)
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def _synchronous_dask(dataset: xr.Dataset) -> Iterator[None]:
+    """Compute dask blocks one after the other (the least memory) while writing."""
+    if not any(array.chunks for array in dataset.data_vars.values()):
+        yield
+        return
+    import dask
+
+    with dask.config.set(scheduler="synchronous"):
+        yield
 
 
 def _summary(what: str, dataset: xr.Dataset, source: str) -> str:
@@ -154,7 +194,7 @@ def _summary(what: str, dataset: xr.Dataset, source: str) -> str:
 class GriddedHandler:
     """Prepares and writes ``point`` and ``grid`` data; a DataHandler."""
 
-    def prepare(self, request: DataRequest, opener: SourceOpener) -> PreparedData:
+    def prepare(self, request: DataRequest, opener: SourceOpener[Any]) -> PreparedData:
         """Open, crop and check the item; nothing is written or loaded beyond coordinates.
 
         Raises:
@@ -182,6 +222,27 @@ class GriddedHandler:
     def finish(self, dataset: xr.Dataset, request: DataRequest) -> xr.Dataset:
         """Last step before writing (subclasses sample boundaries here)."""
         return dataset
+
+    def key_parts(self, request: DataRequest, opener: SourceOpener[Any]) -> dict[str, str] | None:
+        """What decides the output, known before opening the data; ``None``: not cacheable.
+
+        The crop is a pure function of the source's content (its identity), the spec, the
+        grid (for data cropped in space) and the period.
+        """
+        spec = request.item.spec
+        assert isinstance(spec, DataPoint)
+        identity = opener.identity(spec.source)
+        if not identity:
+            return None
+        uses_grid = spec.crop_data and spec.crops_space
+        return {
+            "source": identity,
+            "spec": repr(spec),
+            "grid": repr(request.grid) if uses_grid else "",
+            "period": repr(request.period) if spec.crop_data else "",
+            "handler": type(self).__qualname__,
+            "code": __version__,
+        }
 
     def cache_parts(
         self, request: DataRequest, identity: str, ranges: dict[str, Slice]
@@ -252,4 +313,9 @@ class BoundaryHandler(GriddedHandler):
     ) -> dict[str, str] | None:
         """Like the gridded parts, plus the grid (the boundary points depend on it)."""
         parts = super().cache_parts(request, identity, ranges)
+        return None if parts is None else {**parts, "grid": repr(request.grid)}
+
+    def key_parts(self, request: DataRequest, opener: SourceOpener[Any]) -> dict[str, str] | None:
+        """Like the gridded parts, always with the grid (it places the boundary points)."""
+        parts = super().key_parts(request, opener)
         return None if parts is None else {**parts, "grid": repr(request.grid)}

@@ -1,11 +1,14 @@
-"""Built-in registrations of the data family: sources with their openers, data specs with
-their handlers. Re-exported by :mod:`rompy.adapters.builtin_plugin`.
+"""Built-in registrations of sources (with openers) and data specs (with handlers).
+
+Re-exported by :mod:`rompy.adapters.builtin_plugin`.
 
 Factories import the adapter modules (and so xarray, intake, wavespectra) only when a run
 needs them: loading the plugin stays cheap.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from rompy.domain.data import (
     BoundaryWaveStation,
@@ -26,31 +29,31 @@ from rompy.hookspecs import RegisterData, RegisterSource, hookimpl
 from rompy.ports.data import DataHandler, SourceOpener
 
 
-def _file_opener() -> SourceOpener:
+def _file_opener() -> SourceOpener[Any]:
     from rompy.adapters.data_sources import FileOpener
 
     return FileOpener()
 
 
-def _csv_opener() -> SourceOpener:
+def _csv_opener() -> SourceOpener[Any]:
     from rompy.adapters.data_sources import CsvOpener
 
     return CsvOpener()
 
 
-def _dataset_opener() -> SourceOpener:
+def _dataset_opener() -> SourceOpener[Any]:
     from rompy.adapters.data_sources import DatasetOpener
 
     return DatasetOpener()
 
 
-def _intake_opener() -> SourceOpener:
+def _intake_opener() -> SourceOpener[Any]:
     from rompy.adapters.intake_source import IntakeOpener
 
     return IntakeOpener()
 
 
-def _wavespectra_opener() -> SourceOpener:
+def _wavespectra_opener() -> SourceOpener[Any]:
     from rompy.adapters.wavespectra_source import WavespectraOpener
 
     return WavespectraOpener()
@@ -93,8 +96,10 @@ def rompy_register_sources(register: RegisterSource) -> None:
 
 @hookimpl
 def rompy_register_data(register: RegisterData) -> None:
-    """Register ``data_blob``, ``data_link``, ``point``, ``grid``, ``boundary`` and
-    ``boundary_wave_station`` data.
+    """Register the built-in data specs with their handlers.
+
+    Tags: ``data_blob``, ``data_link``, ``point``, ``grid``, ``boundary`` and
+    ``boundary_wave_station``.
     """
     register(DataBlob, _blob_handler)
     register(DataLink, _blob_handler)

@@ -1,12 +1,15 @@
 """Source openers for ``file``, ``csv`` and ``dataset`` sources (xarray over fsspec).
 
 ``file`` opens NetCDF and Zarr lazily, from a local path or any fsspec URL (``https://``,
-``s3://``, ``memory://``, ``zip://inner.nc::archive.zip``). A glob or a list of files is
-combined along ``concat_dim`` without comparing or loading data: each file is opened lazily
-(dask chunks), files are ordered by their first time and concatenated with the other
-variables taken from the first file, so cropping afterwards reads only the needed chunks.
-Remote NetCDF is downloaded (with retries) to a private temporary file first, because the
-netCDF library reads local files only; Zarr is read in place.
+``s3://``, ``memory://``, ``zip://inner.nc::archive.zip``). Nothing but coordinates is read
+until the cropped data is written. Without ``chunks`` the data stays in xarray's lazy
+backend arrays (no dask graph to build or schedule); with ``chunks`` it is dask-backed.
+
+A glob or a list of files is ordered by each file's first time and joined along
+``concat_dim`` by :func:`~rompy.adapters.data_multifile.lazy_concat`: a crop then reads only
+the hyperslabs of the files it touches. Remote NetCDF is downloaded (with retries) to a
+private temporary file first, because the netCDF library reads local files only; Zarr is
+read in place.
 
 Example:
     >>> FileOpener().open(FileSource(uri="wind.nc"))  # doctest: +SKIP
@@ -17,7 +20,7 @@ from __future__ import annotations
 
 import functools
 import glob
-import importlib.util
+import inspect
 import os
 import shutil
 import tempfile
@@ -29,6 +32,7 @@ import numpy as np
 import xarray as xr
 
 from rompy.adapters.data_cache import source_identity
+from rompy.adapters.data_multifile import lazy_concat
 from rompy.adapters.parallel_fetch import download, with_retries
 from rompy.domain.errors import DataSourceError, RompyError
 from rompy.domain.sources import CsvSource, DatasetSource, FileSource, is_local, uri_protocol
@@ -45,9 +49,10 @@ def _download_root() -> tempfile.TemporaryDirectory[str]:
     return tempfile.TemporaryDirectory(prefix="rompy-downloads-")
 
 
-def has_dask() -> bool:
-    """Whether dask is installed (then datasets are opened with dask chunks)."""
-    return importlib.util.find_spec("dask") is not None
+@functools.cache
+def _can_skip_indexes() -> bool:
+    """Whether this xarray can open a file without building its indexes."""
+    return "create_default_indexes" in inspect.signature(xr.open_dataset).parameters
 
 
 def _local_path(uri: str) -> Path:
@@ -89,27 +94,32 @@ def is_zarr(uri: str, kwargs: dict[str, Any]) -> bool:
     return kwargs.get("engine") == "zarr" or uri.rstrip("/").endswith(".zarr")
 
 
-def _chunks(spec: FileSource) -> dict[str, int] | None:
-    if spec.chunks is not None:
-        return dict(spec.chunks)
-    return {} if has_dask() else None
-
-
-def open_one(uri: str, spec: FileSource) -> xr.Dataset:
+def open_one(uri: str, spec: FileSource, *, indexes: bool = True) -> xr.Dataset:
     """Open one NetCDF file or Zarr store lazily.
+
+    Args:
+        uri: The file or store.
+        spec: The source (``kwargs``, ``chunks``).
+        indexes: Build the coordinate indexes (later files of a series need none).
 
     Raises:
         DataSourceError: The file is missing, unreachable or not readable as NetCDF/Zarr.
     """
     kwargs = dict(spec.kwargs)
+    chunks = None if spec.chunks is None else dict(spec.chunks)
     try:
         if is_zarr(uri, kwargs):
             kwargs.pop("engine", None)
-            return xr.open_zarr(uri, chunks=_chunks(spec), **kwargs)
+            store: xr.Dataset = xr.open_zarr(uri, chunks=chunks, **kwargs)
+            return store
         path = _local_path(uri) if is_local(uri) else _downloaded(uri)
         if not path.exists():
             raise DataSourceError(f"{uri} does not exist")
-        return xr.open_dataset(path, chunks=_chunks(spec), **kwargs)
+        if not indexes and _can_skip_indexes():
+            kwargs.setdefault("create_default_indexes", False)
+        kwargs.setdefault("cache", False)
+        kwargs.setdefault("engine", "netcdf4")
+        return xr.open_dataset(path, chunks=chunks, **kwargs)
     except RompyError:
         raise
     except FileNotFoundError as error:
@@ -147,13 +157,13 @@ def _first_value(dataset: xr.Dataset, dim: str) -> Any:
 
 
 def combine(datasets: list[xr.Dataset], dim: str, what: str) -> xr.Dataset:
-    """Concatenate lazily opened datasets along ``dim``, ordered by their first value.
+    """Join lazily opened datasets along ``dim``, ordered by their first value.
 
-    Variables without ``dim`` are taken from the first dataset (nothing is compared or
-    loaded).
+    Variables without ``dim`` are taken from the first dataset; no data is read (dask-backed
+    datasets are concatenated by dask, the others by :func:`lazy_concat`).
 
     Raises:
-        DataSourceError: A dataset lacks ``dim`` or the others' axes differ.
+        DataSourceError: A dataset lacks ``dim`` or the others' grids differ.
     """
     if len(datasets) == 1:
         return datasets[0]
@@ -164,6 +174,8 @@ def combine(datasets: list[xr.Dataset], dim: str, what: str) -> xr.Dataset:
             f"{dim!r} dimension; set concat_dim to the dimension the files follow each other on"
         )
     ordered = sorted(datasets, key=lambda dataset: _first_value(dataset, dim))
+    if not any(variable.chunks for variable in ordered[0].variables.values()):
+        return lazy_concat(ordered, dim, what)
     try:
         return xr.concat(
             ordered,
@@ -189,7 +201,10 @@ class FileOpener:
                 nothing, or ``variable`` is not in the data.
         """
         uris = expand_uris(spec.uris)
-        datasets = [open_one(uri, spec) for uri in uris]
+        lazy = spec.chunks is None
+        datasets = [
+            open_one(uri, spec, indexes=index == 0 or not lazy) for index, uri in enumerate(uris)
+        ]
         dataset = combine(datasets, spec.concat_dim, spec.describe())
         log.debug("source_opened", source=spec.describe(), files=len(uris))
         if spec.variable is None:

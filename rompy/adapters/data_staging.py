@@ -11,7 +11,8 @@ being written, and a freshly written item is added to it.
 
 Example:
     >>> stager = LocalDataStager(registry=registry)  # doctest: +SKIP
-    >>> staged = stager.stage(StageRequest(items=items, staging_dir=Path("out/run1")))  # doctest: +SKIP
+    >>> request = StageRequest(items=items, staging_dir=Path("out/run1"))  # doctest: +SKIP
+    >>> staged = stager.stage(request)  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -19,17 +20,22 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from rompy.adapters.parallel_fetch import fetch_all
+from rompy.domain.data import DataItem
 from rompy.domain.errors import ConfigError, DataSourceError, RompyError, StagingError
 from rompy.domain.sources import SourceSpec
 from rompy.log import get_logger
 from rompy.ports.data import (
     DataCache,
     DataHandler,
+    DataRequest,
+    KeyedDataHandler,
     PreparedData,
     SourceOpener,
     StagedData,
@@ -49,9 +55,9 @@ class RegistryOpener:
 
     def __init__(self, registry: Registry) -> None:
         self._registry = registry
-        self._openers: dict[type, SourceOpener] = {}
+        self._openers: dict[type, SourceOpener[Any]] = {}
 
-    def _opener(self, spec: SourceSpec) -> SourceOpener:
+    def _opener(self, spec: SourceSpec) -> SourceOpener[Any]:
         kind = type(spec)
         if kind not in self._openers:
             self._openers[kind] = self._registry.source_opener_for(spec)
@@ -83,7 +89,7 @@ class LocalDataStager:
         self._limit = limit
 
     def check(self, request: StageRequest) -> tuple[PreparedData, ...]:
-        """Prepare every item; write nothing.
+        """Prepare every item (or find it in the cache); write nothing.
 
         Raises:
             ConfigError: Two items write the same file, or one item's spec does not fit.
@@ -95,14 +101,43 @@ class LocalDataStager:
         failures: list[tuple[str, RompyError]] = []
         for item in request.items:
             try:
-                handler = self._registry.data_handler_for(item.spec)
-                prepared.append(handler.prepare(request.request_for(item), opener))
+                prepared.append(self._prepare(item, request, opener))
             except (DataSourceError, ConfigError) as error:
                 failures.append((item.name, _naming_item(error, item.name)))
         _raise_failures(failures)
         for ready in prepared:
             log.info("data_checked", summary=ready.summary)
         return tuple(prepared)
+
+    def _prepare(
+        self, item: DataItem, request: StageRequest, opener: RegistryOpener
+    ) -> PreparedData:
+        """Prepare ``item``, unless the cache holds it under a key known before opening it."""
+        handler = self._registry.data_handler_for(item.spec)
+        item_request = request.request_for(item)
+        early = self._early_parts(handler, item_request, request.use_cache, opener)
+        output = Path(item.output_name)
+        if early is not None and self._holds(_key(early, output)):
+            return PreparedData(
+                item=item,
+                payload=None,
+                outputs=(output,),
+                cache_parts=early,
+                summary=f"{item.name}: in the data cache",
+                from_cache=True,
+            )
+        ready = handler.prepare(item_request, opener)
+        return ready if early is None else attrs.evolve(ready, cache_parts=early)
+
+    def _early_parts(
+        self, handler: DataHandler, request: DataRequest, use_cache: bool, opener: RegistryOpener
+    ) -> Mapping[str, str] | None:
+        if self._cache is None or not use_cache or not isinstance(handler, KeyedDataHandler):
+            return None
+        return handler.key_parts(request, opener)
+
+    def _holds(self, key: str) -> bool:
+        return self._cache is not None and self._cache.lookup(key) is not None
 
     def stage(self, request: StageRequest) -> StagedData:
         """Check all items, then write them into a new folder next to the staging dir.
@@ -116,9 +151,10 @@ class LocalDataStager:
         prepared = self.check(request)
         created = _create_parents(request.staging_dir.parent)
         workdir = _new_sibling(request.staging_dir)
+        opener = RegistryOpener(self._registry)
         try:
             fetches = {
-                ready.item.name: _bound_write(self._writer(ready, workdir, request.use_cache))
+                ready.item.name: _bound_write(self._writer(ready, workdir, request, opener))
                 for ready in prepared
             }
             files = fetch_all(fetches, limit=self._limit)
@@ -129,13 +165,19 @@ class LocalDataStager:
         return StagedData(workdir=workdir, files=files, created_dirs=created)
 
     def _writer(
-        self, ready: PreparedData, workdir: Path, use_cache: bool
+        self, ready: PreparedData, workdir: Path, request: StageRequest, opener: RegistryOpener
     ) -> Callable[[], tuple[Path, ...]]:
         handler = self._registry.data_handler_for(ready.item.spec)
-        cache = self._cache if use_cache and ready.cache_parts is not None else None
+        cache = self._cache if request.use_cache and ready.cache_parts is not None else None
         if cache is None or len(ready.outputs) != 1:
             return lambda: handler.write(ready, workdir)
-        return lambda: _write_through_cache(handler, ready, workdir, cache)
+
+        def produce() -> PreparedData:
+            if not ready.from_cache:
+                return ready
+            return handler.prepare(request.request_for(ready.item), opener)
+
+        return lambda: _write_through_cache(handler, ready, produce, workdir, cache)
 
     def commit(self, staged: StagedData, staging_dir: Path) -> tuple[Path, ...]:
         """Rename the staged files into ``staging_dir``; refuse to overwrite.
@@ -179,19 +221,29 @@ def _bound_write(write: Callable[[], tuple[Path, ...]]) -> Callable[[], tuple[Pa
     return run
 
 
+def _key(parts: Mapping[str, str], output: Path) -> str:
+    return cache_key({**parts, "output": output.as_posix()})
+
+
 def _write_through_cache(
-    handler: DataHandler, ready: PreparedData, workdir: Path, cache: DataCache
+    handler: DataHandler,
+    ready: PreparedData,
+    produce: Callable[[], PreparedData],
+    workdir: Path,
+    cache: DataCache,
 ) -> tuple[Path, ...]:
+    """Link the item from the cache, or write it (preparing it if it was not) and store it."""
     assert ready.cache_parts is not None
     (output,) = ready.outputs
-    key = cache_key({**ready.cache_parts, "output": output.as_posix()})
+    key = _key(ready.cache_parts, output)
     destination = workdir / output
     destination.parent.mkdir(parents=True, exist_ok=True)
     if cache.fetch(key, destination):
         log.info("data_cache_hit", item=ready.item.name, key=key[:12])
         return ready.outputs
-    written = handler.write(ready, workdir)
-    cache.store(key, destination)
+    written = handler.write(produce(), workdir)
+    parts = {**ready.cache_parts, "output": output.as_posix(), "item": ready.item.name}
+    cache.store(key, destination, parts=parts)
     log.info("data_cache_stored", item=ready.item.name, key=key[:12])
     return written
 
@@ -210,12 +262,15 @@ def _refuse_duplicate_outputs(request: StageRequest) -> None:
 
 def _naming_item(error: RompyError, name: str) -> RompyError:
     """The same error, its message starting with the item's name."""
+    named = (f"{name}:", f"{name} ")
     if isinstance(error, ConfigError):
-        return error if error.message.startswith(f"{name}:") else type(error)(
-            f"{name}: {error.message}", path=error.path, value=error.value
+        return (
+            error
+            if error.message.startswith(named)
+            else type(error)(f"{name}: {error.message}", path=error.path, value=error.value)
         )
     text = str(error)
-    if text.startswith(f"{name}:"):
+    if text.startswith(named):
         return error
     renamed = type(error)(f"{name}: {text}")
     renamed.__cause__ = error
@@ -242,9 +297,7 @@ def _create_parents(folder: Path) -> tuple[Path, ...]:
 
 def _new_sibling(staging_dir: Path) -> Path:
     for _ in range(100):
-        candidate = staging_dir.with_name(
-            f"{staging_dir.name}.rompy-data-{secrets.token_hex(4)}"
-        )
+        candidate = staging_dir.with_name(f"{staging_dir.name}.rompy-data-{secrets.token_hex(4)}")
         try:
             candidate.mkdir()
         except FileExistsError:

@@ -28,6 +28,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 import jinja2
+import jinja2.bccache
 from jinja2.sandbox import SandboxedEnvironment
 
 from rompy.adapters.template_sources import TemplateEntry, TemplateTree, open_template
@@ -158,6 +159,8 @@ class _TreeWriter:
         return target
 
     def _render_name(self, name: str, entry: TemplateEntry) -> str:
+        if "{" not in name:
+            return name
         try:
             return self.environment.from_string(name).render(self.context)
         except RompyError:
@@ -200,6 +203,30 @@ class _TreeWriter:
         return TemplateError(f"{where}: {_describe(exc)}{shown}")
 
 
+class _MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept in memory, keyed by Jinja on name and source checksum.
+
+    Each render builds a fresh environment (its loader serves one tree), so without this
+    every generate would compile the same templates again.
+    """
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Fill ``bucket`` from memory when this source was compiled before."""
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Keep the compiled code of ``bucket``."""
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_BYTECODE_CACHE = _MemoryBytecodeCache()
+
+
 def _make_environment(loader: jinja2.BaseLoader) -> SandboxedEnvironment:
     environment = SandboxedEnvironment(
         loader=loader,
@@ -207,6 +234,7 @@ def _make_environment(loader: jinja2.BaseLoader) -> SandboxedEnvironment:
         keep_trailing_newline=True,
         autoescape=False,
         auto_reload=False,
+        bytecode_cache=_BYTECODE_CACHE,
     )
     environment.filters["hours"] = hours
     environment.filters["strftime"] = strftime

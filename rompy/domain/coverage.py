@@ -132,8 +132,7 @@ def _check_period(what: str, first: datetime, last: datetime, window: TimeWindow
     needs = []
     if window.start < first:
         needs.append(
-            f"from {format_moment(window.start)} ({format_interval(first - window.start)} "
-            "earlier)"
+            f"from {format_moment(window.start)} ({format_interval(first - window.start)} earlier)"
         )
     if window.end > last:
         needs.append(

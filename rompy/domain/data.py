@@ -210,7 +210,7 @@ class DataBoundary(DataGrid):
 
 
 def _to_positive_int(value: Any) -> int:
-    if isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= 1:
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool) and int(value) >= 1:
         return int(value)
     raise ConfigError(f"expected a whole number of at least 1, got {value!r}", value=value)
 
@@ -227,7 +227,7 @@ def _to_optional_spacing(value: Any) -> float | None:
     spacing = _to_spacing(value)
     if spacing == "parent":
         raise ConfigError("spacing 'parent' is not available here; give a distance", value=value)
-    return spacing  # type: ignore[return-value]
+    return spacing
 
 
 @attrs.frozen(kw_only=True)
@@ -327,9 +327,7 @@ class CropWindow:
     time: TimeWindow | None = None
 
 
-def crop_window(
-    spec: DataPoint, grid: RegularGrid | None, period: TimeRange | None
-) -> CropWindow:
+def crop_window(spec: DataPoint, grid: RegularGrid | None, period: TimeRange | None) -> CropWindow:
     """Compute the crop window of ``spec`` for a grid and a period (pure).
 
     Args:

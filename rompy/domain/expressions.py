@@ -19,12 +19,13 @@ Example:
 from __future__ import annotations
 
 import ast
+import functools
+import math
 import operator
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 import attrs
-import numpy as np
 
 from rompy.domain.errors import ConfigError
 
@@ -37,19 +38,35 @@ DATASET_NAME: Final = "ds"
 MODULE_NAMES: Final = frozenset({"np", "numpy"})
 """Prefixes accepted before a function name (``np.sqrt``)."""
 
-FUNCTIONS: Final[Mapping[str, Callable[..., Any]]] = {
-    name: getattr(np, name)
-    for name in (
+FUNCTION_NAMES: Final = frozenset(
+    {
         "abs", "absolute", "sqrt", "square", "exp", "log", "log10", "log2", "sin", "cos",
         "tan", "arcsin", "arccos", "arctan", "arctan2", "hypot", "sinh", "cosh", "tanh",
         "minimum", "maximum", "fmin", "fmax", "where", "clip", "floor", "ceil", "round",
         "deg2rad", "rad2deg", "degrees", "radians", "isnan", "isfinite", "sign", "mod",
         "fmod", "power",
-    )
-}  # fmt: skip
-"""The functions an expression may call, by name."""
+    }
+)  # fmt: skip
+"""The numpy functions an expression may call, by name."""
 
-CONSTANTS: Final[Mapping[str, float]] = {"pi": np.pi, "e": np.e, "nan": np.nan, "inf": np.inf}
+
+@functools.cache
+def numpy_functions() -> Mapping[str, Callable[..., Any]]:
+    """Return the callable numpy function of every name in :data:`FUNCTION_NAMES`.
+
+    numpy is imported on first use, so importing the domain stays cheap.
+    """
+    import numpy
+
+    return {name: getattr(numpy, name) for name in FUNCTION_NAMES}
+
+
+CONSTANTS: Final[Mapping[str, float]] = {
+    "pi": math.pi,
+    "e": math.e,
+    "nan": math.nan,
+    "inf": math.inf,
+}
 """Named constants an expression may use."""
 
 _BINARY: Final[Mapping[type[ast.operator], Callable[[Any, Any], Any]]] = {
@@ -79,7 +96,7 @@ _COMPARE: Final[Mapping[type[ast.cmpop], Callable[[Any, Any], Any]]] = {
 
 _ALLOWED_TEXT: Final = (
     "variable names (hs, ds.hs, ds['hs']), numbers, + - * / // % **, comparisons, & | ~ "
-    f"and the functions {', '.join(sorted(FUNCTIONS))}"
+    f"and the functions {', '.join(sorted(FUNCTION_NAMES))}"
 )
 
 
@@ -106,7 +123,7 @@ class Expression:
         Args:
             variables: Values of the variable names (numbers, numpy or xarray arrays).
             functions: Replacements for whitelisted functions (e.g. ``where`` → ``xr.where``);
-                only names already in :data:`FUNCTIONS` may be replaced.
+                only names already in :data:`FUNCTION_NAMES` may be replaced.
 
         Returns:
             The value of the expression.
@@ -121,8 +138,8 @@ class Expression:
                 f"have; available: {', '.join(sorted(variables)) or 'none'}",
                 value=self.text,
             )
-        table = dict(FUNCTIONS)
-        table.update({k: v for k, v in (functions or {}).items() if k in FUNCTIONS})
+        table = dict(numpy_functions())
+        table.update({k: v for k, v in (functions or {}).items() if k in FUNCTION_NAMES})
         try:
             return _Evaluator(variables, table).visit(self._tree)
         except (ArithmeticError, TypeError, ValueError) as error:
@@ -234,14 +251,14 @@ class _Checker:
             raise _forbidden(self.text, f"the constant {node.value!r}")
 
     def _name(self, name: str) -> None:
-        if name in FUNCTIONS or name in MODULE_NAMES or name == DATASET_NAME:
+        if name in FUNCTION_NAMES or name in MODULE_NAMES or name == DATASET_NAME:
             raise _forbidden(self.text, f"{name!r} on its own")
         if name not in CONSTANTS:
             self._add_variable(name)
 
     def _call(self, node: ast.Call) -> None:
         name = _function_name(node.func)
-        if name is None or name not in FUNCTIONS:
+        if name is None or name not in FUNCTION_NAMES:
             raise _forbidden(self.text, f"a call of {ast.unparse(node.func)!r}")
         if node.keywords:
             raise _forbidden(self.text, f"keyword arguments in {name}()")
@@ -275,6 +292,7 @@ class _Evaluator:
         if variable is not None:
             return self.variables[variable]
         if isinstance(node, ast.Constant):
+            assert isinstance(node.value, int | float)
             return float(node.value)
         if isinstance(node, ast.Name):
             return CONSTANTS[node.id] if node.id in CONSTANTS else self.variables[node.id]

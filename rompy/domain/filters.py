@@ -22,12 +22,12 @@ Example:
 from __future__ import annotations
 
 import numbers
+import sys
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
 import attrs
-import numpy as np
 
 from rompy.domain.errors import ConfigError
 from rompy.domain.expressions import parse_expression
@@ -45,7 +45,8 @@ def to_bound(value: Any) -> Bound:
     """
     if value is None:
         return None
-    if isinstance(value, np.datetime64):
+    numpy = sys.modules.get("numpy")  # a numpy value can only exist once numpy is loaded
+    if numpy is not None and isinstance(value, numpy.datetime64):
         value = value.astype("datetime64[us]").item()
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
         return float(value)
@@ -56,9 +57,7 @@ def to_bound(value: Any) -> Bound:
             except ValueError:
                 pass
         return parse_datetime(value)
-    raise ConfigError(
-        f"a slice bound must be a number or a date-time, got {value!r}", value=value
-    )
+    raise ConfigError(f"a slice bound must be a number or a date-time, got {value!r}", value=value)
 
 
 def to_names(value: Any) -> tuple[str, ...]:

@@ -13,16 +13,18 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import attrs
-import numpy as np
-import numpy.typing as npt
 
 from rompy.domain.errors import ConfigError
 
-FloatArray = npt.NDArray[np.float64]
-"""A numpy array of float64 coordinates."""
+if TYPE_CHECKING:  # numpy is imported where arrays are built, so the domain imports fast
+    import numpy as np
+    import numpy.typing as npt
+
+    FloatArray = npt.NDArray[np.float64]
+    """A numpy array of float64 coordinates."""
 
 Point = tuple[float, float]
 """An ``(x, y)`` pair."""
@@ -256,6 +258,8 @@ class RegularGrid:
         return self._world_coordinates()[1]
 
     def _world_coordinates(self) -> tuple[FloatArray, FloatArray]:
+        import numpy as np
+
         along_x = np.arange(self.nx, dtype=np.float64) * self.dx
         along_y = np.arange(self.ny, dtype=np.float64) * self.dy
         local_x, local_y = np.meshgrid(along_x, along_y)
@@ -278,6 +282,8 @@ class RegularGrid:
         Returns:
             Points ``(0, 0)``, ``(nx-1, 0)``, ``(nx-1, ny-1)`` and ``(0, ny-1)`` in index terms.
         """
+        import numpy as np
+
         local_x = np.array([0.0, self.xlen, self.xlen, 0.0])
         local_y = np.array([0.0, 0.0, self.ylen, self.ylen])
         xs, ys = self._to_world(local_x, local_y)
@@ -348,6 +354,8 @@ def _rectangle_walk(
     Each side is split into equal steps; each side's last point is the next side's first,
     so it is left out, and the walk stops before returning to the origin.
     """
+    import numpy as np
+
     fraction_x = np.arange(steps_x, dtype=np.float64) / steps_x
     fraction_y = np.arange(steps_y, dtype=np.float64) / steps_y
     zeros_x, zeros_y = np.zeros(steps_x), np.zeros(steps_y)

@@ -143,9 +143,7 @@ class IntakeSource(SourceSpec):
     requires: ClassVar[tuple[str, ...]] = ("intake",)
 
     dataset_id: str
-    catalog_uri: str | None = attrs.field(
-        default=None, converter=attrs.converters.optional(to_uri)
-    )
+    catalog_uri: str | None = attrs.field(default=None, converter=attrs.converters.optional(to_uri))
     catalog_yaml: str | None = None
     kwargs: dict[str, Any] = attrs.field(factory=dict, converter=_to_kwargs)
 

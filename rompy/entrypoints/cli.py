@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from rompy import __version__
+from rompy.entrypoints.cache_commands import add_cache_commands, add_no_cache_option
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -44,18 +45,23 @@ def _delete_existing_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _data_options(parser: argparse.ArgumentParser) -> None:
+    _delete_existing_option(parser)
+    add_no_cache_option(parser)
+
+
 def _add_run_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     validate = commands.add_parser("validate", help="check a model-run or pipeline config")
     _config_argument(validate)
     generate = commands.add_parser("generate", help="render a run's input files")
     _config_argument(generate)
     generate.add_argument("--output-dir", help="override output_dir")
-    _delete_existing_option(generate)
+    _data_options(generate)
     run = commands.add_parser("run", help="generate and run a model")
     _config_argument(run)
     run.add_argument("--backend-config", help="backend (execution) config file")
     run.add_argument("--output-dir", help="override output_dir")
-    _delete_existing_option(run)
+    _data_options(run)
     run.add_argument("--dry-run", action="store_true", help="generate only; do not run")
     run.add_argument("--skip-generate", action="store_true", help="use the existing staging dir")
     post = commands.add_parser("postprocess", help="postprocess a run's outputs")
@@ -73,7 +79,7 @@ def _add_run_commands(commands: argparse._SubParsersAction[argparse.ArgumentPars
     pipeline.add_argument("--backend-config", help="override the pipeline's backend")
     pipeline.add_argument("--processor-config", help="override the pipeline's postprocessor")
     pipeline.add_argument("--output-dir", help="override output_dir")
-    _delete_existing_option(pipeline)
+    _data_options(pipeline)
 
 
 def _add_backend_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -112,6 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument("--format", choices=["json", "yaml"], default="json")
     schema.add_argument("--force", action="store_true", help="overwrite an existing --output")
     commands.add_parser("plugins", help="list plugins and what they register")
+    add_cache_commands(commands)
     return parser
 
 

@@ -73,7 +73,7 @@ def cmd_validate(app: App, args: argparse.Namespace) -> int:
 def cmd_generate(app: App, args: argparse.Namespace) -> int:
     """Render the input files of every run in the config."""
     for run in app.runs_from(*read_config_documents(args.config)):
-        result = app.generate(_with_overrides(run, args))
+        result = app.generate(_with_overrides(run, args), use_cache=not args.no_cache)
         print(f"generated {result.staging_dir} ({len(result.files)} files)")
     return 0
 
@@ -99,10 +99,12 @@ def cmd_run(app: App, args: argparse.Namespace) -> int:
         run = _with_overrides(app.runs_from(document)[0], args)
         backend = _backend_for(app, args, document)
         if args.dry_run:
-            result = app.generate(run)
+            result = app.generate(run, use_cache=not args.no_cache)
             print(f"dry run: generated {result.staging_dir}; would run on {backend.type}")
             continue
-        outcome = app.run(run, backend, skip_generate=args.skip_generate)
+        outcome = app.run(
+            run, backend, skip_generate=args.skip_generate, use_cache=not args.no_cache
+        )
         print(
             f"run {outcome.run_id}: {outcome.status} in {outcome.duration:.1f} s on "
             f"{outcome.executor} (exit code {outcome.exit_code}); outputs in {run.staging_dir}"
@@ -150,7 +152,7 @@ def cmd_pipeline(app: App, args: argparse.Namespace) -> int:
     for document in read_config_documents(args.config):
         spec = app.structure(pipeline_data(document, overrides), PipelineSpec)
         spec = attrs.evolve(spec, config=_with_overrides(spec.config, args))
-        result = app.pipeline(spec)
+        result = app.pipeline(spec, use_cache=not args.no_cache)
         if result.ok:
             print(f"pipeline {result.run_id}: ok; results in {spec.config.staging_dir}")
         else:
@@ -163,7 +165,7 @@ def cmd_pipeline(app: App, args: argparse.Namespace) -> int:
 
 def dispatch(args: argparse.Namespace) -> int:
     """Build the application and run the command ``args.command``."""
-    from rompy.entrypoints import info_commands
+    from rompy.entrypoints import cache_commands, info_commands
 
     app = bootstrap()
     for warning in app.plugins.warnings:
@@ -177,5 +179,6 @@ def dispatch(args: argparse.Namespace) -> int:
         "backends": info_commands.cmd_backends,
         "schema": info_commands.cmd_schema,
         "plugins": info_commands.cmd_plugins,
+        "cache": cache_commands.cmd_cache,
     }
     return handlers[args.command](app, args)

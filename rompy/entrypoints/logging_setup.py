@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import Any
 
-import structlog
+from rompy.log import before_first_event
 
 _LEVELS = [logging.DEBUG, logging.INFO, logging.WARNING, logging.ERROR]
 
@@ -17,8 +18,18 @@ def level_from_flags(verbose: int, quiet: int) -> int:
 
 
 def configure_logging(*, verbose: int, quiet: int, log_format: str) -> None:
-    """Send structlog events to stderr, as console lines or JSON lines."""
-    renderer: structlog.typing.Processor
+    """Send structlog events to stderr, as console lines or JSON lines.
+
+    structlog is set up just before the first event, so commands that log nothing start fast.
+    """
+    level = level_from_flags(verbose, quiet)
+    before_first_event(lambda: _configure_structlog(level, log_format), drop_below=level)
+
+
+def _configure_structlog(level: int, log_format: str) -> None:
+    import structlog
+
+    renderer: Any
     if log_format == "json":
         renderer = structlog.processors.JSONRenderer()
     else:
@@ -30,7 +41,7 @@ def configure_logging(*, verbose: int, quiet: int, log_format: str) -> None:
             structlog.processors.TimeStamper(fmt="iso", utc=True),
             renderer,
         ],
-        wrapper_class=structlog.make_filtering_bound_logger(level_from_flags(verbose, quiet)),
+        wrapper_class=structlog.make_filtering_bound_logger(level),
         logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
         cache_logger_on_first_use=False,
     )

@@ -13,7 +13,8 @@ The generate service uses one :class:`DataStager`:
    :meth:`DataStager.discard` removes them if rendering failed.
 
 Example:
-    >>> cache_key({"source": "file:/data/a.nc:10:1"}) == cache_key({"source": "file:/data/a.nc:10:1"})
+    >>> parts = {"source": "file:/data/a.nc:10:1", "ranges": "[]"}
+    >>> cache_key(parts) == cache_key(dict(reversed(parts.items())))
     True
 """
 
@@ -23,7 +24,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 import attrs
 
@@ -33,11 +34,13 @@ from rompy.domain.grid import RegularGrid
 from rompy.domain.sources import SourceSpec
 from rompy.domain.time import TimeRange
 
+SpecT_contra = TypeVar("SpecT_contra", bound=SourceSpec, contravariant=True)
 
-class SourceOpener(Protocol):
+
+class SourceOpener(Protocol[SpecT_contra]):
     """Opens the sources of one kind (registered per source class)."""
 
-    def open(self, spec: SourceSpec) -> Any:
+    def open(self, spec: SpecT_contra) -> Any:
         """Return the source as a lazy ``xarray.Dataset`` (dask-backed where possible).
 
         Raises:
@@ -45,7 +48,7 @@ class SourceOpener(Protocol):
         """
         ...
 
-    def identity(self, spec: SourceSpec) -> str:
+    def identity(self, spec: SpecT_contra) -> str:
         """Return text that changes whenever the source's content may have changed.
 
         Local files: path, size and modification time of each file; remote files: URL plus
@@ -81,6 +84,8 @@ class PreparedData:
         cache_parts: What identifies the written content (source identity, spec, window,
             code version); ``None`` when it must not be cached.
         summary: One line for logs (``wind: 24 times x 11 x 9 from file wind.nc``).
+        from_cache: The data cache already holds the outputs (``payload`` is then unused and
+            nothing was opened).
     """
 
     item: DataItem
@@ -88,12 +93,13 @@ class PreparedData:
     outputs: tuple[Path, ...]
     cache_parts: Mapping[str, str] | None = None
     summary: str = ""
+    from_cache: bool = False
 
 
 class DataHandler(Protocol):
     """Prepares and writes the data items of one spec class (registered per class)."""
 
-    def prepare(self, request: DataRequest, opener: SourceOpener) -> PreparedData:
+    def prepare(self, request: DataRequest, opener: SourceOpener[Any]) -> PreparedData:
         """Open, filter and crop the item lazily and check it covers what the run needs.
 
         Writes nothing.
@@ -110,6 +116,25 @@ class DataHandler(Protocol):
 
         Returns:
             The written files, relative to ``folder``.
+        """
+        ...
+
+
+@runtime_checkable
+class KeyedDataHandler(DataHandler, Protocol):
+    """A handler that can name its output's content before reading any data.
+
+    The stager then looks the item up in the cache before opening its source, and a hit
+    costs only the source's identity (a ``stat`` or a ``HEAD``).
+    """
+
+    def key_parts(
+        self, request: DataRequest, opener: SourceOpener[Any]
+    ) -> Mapping[str, str] | None:
+        """What decides the written bytes, known without reading data; ``None``: uncacheable.
+
+        Usually the source's identity, the spec, the grid and the period it is cropped to,
+        the handler and the code version: the output is a pure function of them.
         """
         ...
 
@@ -193,12 +218,19 @@ class DataStager(Protocol):
 class DataCache(Protocol):
     """A content-addressed store of written data files."""
 
+    def lookup(self, key: str) -> Path | None:
+        """Return where entry ``key`` is stored, or ``None`` when there is none."""
+        ...
+
     def fetch(self, key: str, destination: Path) -> bool:
         """Place the entry ``key`` at ``destination`` (hard link or copy); False on a miss."""
         ...
 
-    def store(self, key: str, written: Path) -> None:
-        """Keep a copy (or hard link) of ``written`` under ``key``; never a partial entry."""
+    def store(self, key: str, written: Path, *, parts: Mapping[str, Any] | None = None) -> None:
+        """Keep a copy (or hard link) of ``written`` under ``key``; never a partial entry.
+
+        ``parts`` (what the key was made of) is kept beside the entry for listings.
+        """
         ...
 
 

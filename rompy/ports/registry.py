@@ -175,9 +175,9 @@ class Registry:
         postprocessor: Postprocessor = self._adapter_for(POSTPROCESSORS, spec)
         return postprocessor
 
-    def source_opener_for(self, spec: SourceSpec) -> SourceOpener:
+    def source_opener_for(self, spec: SourceSpec) -> SourceOpener[Any]:
         """Build the opener registered for ``spec``'s source class."""
-        opener: SourceOpener = self._adapter_for(SOURCES, spec)
+        opener: SourceOpener[Any] = self._adapter_for(SOURCES, spec)
         return opener
 
     def data_handler_for(self, spec: DataSpec) -> DataHandler:

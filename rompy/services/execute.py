@@ -21,11 +21,19 @@ def execute(
     backend: ExecutionSpec,
     *,
     skip_generate: bool = False,
+    use_cache: bool = True,
 ) -> RunOutcome:
     """Generate (unless skipped) and execute ``run`` on ``backend``.
 
     The model config's own success check runs after a zero exit code: a model that exits 0
     but left no sign of success gives a ``failed`` outcome with the model's reason.
+
+    Args:
+        ctx: The ports to use.
+        run: The model run.
+        backend: Where and how it executes.
+        skip_generate: Use the existing staging dir instead of generating.
+        use_cache: Reuse (and fill) the data cache when generating.
 
     Raises:
         ConfigError: ``skip_generate`` is set but the staging dir does not exist.
@@ -33,7 +41,7 @@ def execute(
     if skip_generate:
         _require_staging_dir(ctx, run)
     else:
-        generate(ctx, run)
+        generate(ctx, run, use_cache=use_cache)
     executor = ctx.registry.executor_for(backend)
     ctx.hooks.rompy_before_run(run=run, backend=backend)
     log.info("run_started", run_id=run.run_id, executor=backend.type)

@@ -42,14 +42,16 @@ class PipelineResult:
         return not self.failed_stage
 
 
-def run_pipeline(ctx: ServiceContext, spec: PipelineSpec) -> PipelineResult:
+def run_pipeline(
+    ctx: ServiceContext, spec: PipelineSpec, *, use_cache: bool = True
+) -> PipelineResult:
     """Generate, run and postprocess ``spec.config``; stop at the first failing stage.
 
     Input errors (a template that cannot render, a staging dir that may not be replaced)
     propagate as exceptions; a failed run or postprocess is reported in the result.
     """
     run = spec.config
-    generated = generate(ctx, run)
+    generated = generate(ctx, run, use_cache=use_cache)
     outcome = execute(ctx, run, spec.backend, skip_generate=True)
     if not outcome.ok:
         return _failed(run.run_id, "run", outcome.message or outcome.status, generated, outcome)

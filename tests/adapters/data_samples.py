@@ -31,9 +31,9 @@ def linear_field(
     longitude = np.arange(lon[0], lon[1] + lon[2] / 2, lon[2])
     latitude = np.arange(lat[0], lat[1] + lat[2] / 2, lat[2])
     hour = ((times - times[0]) / pd.Timedelta("1h")).to_numpy()
-    u10 = (
-        2 * longitude[None, None, :] + 3 * latitude[None, :, None] + hour[:, None, None]
-    ).astype("float64")
+    u10 = (2 * longitude[None, None, :] + 3 * latitude[None, :, None] + hour[:, None, None]).astype(
+        "float64"
+    )
     return xr.Dataset(
         {
             "u10": (("time", "latitude", "longitude"), u10),

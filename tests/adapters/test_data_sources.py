@@ -16,7 +16,12 @@ import xarray as xr
 from rompy.adapters.data_sources import CsvOpener, DatasetOpener, FileOpener
 from rompy.domain.errors import DataSourceError
 from rompy.domain.sources import CsvSource, DatasetSource, FileSource
-from tests.adapters.data_samples import closed_port_url, linear_field, serve_folder, write_daily_files
+from tests.adapters.data_samples import (
+    closed_port_url,
+    linear_field,
+    serve_folder,
+    write_daily_files,
+)
 
 OPENER = FileOpener()
 
@@ -32,10 +37,15 @@ def open_file(uri: object, **fields: object) -> xr.Dataset:
     return OPENER.open(FileSource(uri=uri, **fields))  # type: ignore[arg-type]
 
 
-def test_a_local_netcdf_opens_lazily_with_dask_chunks(wind_file: Path) -> None:
+def test_a_local_netcdf_opens_lazily(wind_file: Path) -> None:
     dataset = open_file(wind_file)
-    assert dataset["u10"].chunks is not None
+    assert not dataset["u10"].variable._in_memory
     xr.testing.assert_identical(linear_field(), dataset.load())
+
+
+def test_chunks_give_dask_arrays_of_that_size(wind_file: Path) -> None:
+    dataset = open_file(wind_file, chunks={"time": 10})
+    assert (10, 10, 5) == dataset["u10"].chunks[0]
 
 
 def test_a_zarr_store_opens_by_its_name(tmp_path: Path) -> None:
@@ -92,7 +102,7 @@ def test_a_missing_local_file_says_it_does_not_exist(tmp_path: Path) -> None:
 
 def test_a_file_that_is_not_netcdf_says_it_cannot_be_read(tmp_path: Path) -> None:
     (tmp_path / "notes.nc").write_text("not netcdf")
-    with pytest.raises(DataSourceError, match="cannot read .*notes.nc as NetCDF or Zarr"):
+    with pytest.raises(DataSourceError, match=r"cannot read .*notes\.nc as NetCDF or Zarr"):
         open_file(tmp_path / "notes.nc")
 
 
@@ -100,6 +110,41 @@ def test_a_glob_of_daily_files_combines_along_time(tmp_path: Path) -> None:
     write_daily_files(tmp_path, 3)
     dataset = open_file(tmp_path / "wind_*.nc")
     xr.testing.assert_equal(linear_field(hours=72), dataset.load())
+
+
+def test_a_crop_of_combined_files_reads_only_the_files_it_touches(tmp_path: Path) -> None:
+    paths = write_daily_files(tmp_path, 3)
+    dataset = open_file(tmp_path / "wind_*.nc")
+    with paths[2].open("r+b") as third:
+        third.write(b"\0" * paths[2].stat().st_size)
+    crop = dataset.u10.sel(time=slice("2023-01-01T20", "2023-01-02T03"), longitude=101.0)
+    expected = linear_field(hours=72).u10.sel(
+        time=slice("2023-01-01T20", "2023-01-02T03"), longitude=101.0
+    )
+    xr.testing.assert_equal(expected, crop.load())
+
+
+def test_combined_files_can_be_indexed_in_steps_and_backwards(tmp_path: Path) -> None:
+    write_daily_files(tmp_path, 3)
+    dataset = open_file(tmp_path / "wind_*.nc")
+    expected = linear_field(hours=72).u10.isel(time=slice(70, 3, -7), latitude=2)
+    xr.testing.assert_equal(expected, dataset.u10.isel(time=slice(70, 3, -7), latitude=2).load())
+
+
+def test_combined_files_can_be_indexed_at_one_time(tmp_path: Path) -> None:
+    write_daily_files(tmp_path, 3)
+    dataset = open_file(tmp_path / "wind_*.nc")
+    expected = linear_field(hours=72).v10.isel(time=30)
+    xr.testing.assert_equal(expected, dataset.v10.isel(time=30).load())
+
+
+def test_combined_files_with_dask_chunks_combine_too(tmp_path: Path) -> None:
+    write_daily_files(tmp_path, 2)
+    dataset = open_file(tmp_path / "wind_*.nc", chunks={"time": 24})
+    assert ((24, 24), linear_field(hours=48).u10.values.tolist()) == (
+        dataset.u10.chunks[0],
+        dataset.u10.values.tolist(),
+    )
 
 
 def test_a_list_given_out_of_order_is_combined_in_time_order(tmp_path: Path) -> None:

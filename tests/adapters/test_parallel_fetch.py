@@ -28,9 +28,10 @@ BODY = b"netcdf bytes " * 1000
 class ScriptedServer(ThreadingHTTPServer):
     """Answers each GET with the next status of ``script`` (the last one repeats)."""
 
-    def __init__(self, script: list[int]) -> None:
+    def __init__(self, script: list[int], delays: list[float] | None = None) -> None:
         super().__init__(("127.0.0.1", 0), ScriptedHandler)
         self.script = list(script)
+        self.delays = list(delays or [])
         self.requests: list[str] = []
 
     def next_status(self, path: str) -> int:
@@ -48,6 +49,8 @@ class ScriptedHandler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         status = self.server.next_status(self.path)
+        if self.server.delays:
+            time.sleep(self.server.delays.pop(0))
         body = BODY if status == 200 else b"busy"
         self.send_response(status)
         self.send_header("Content-Length", str(len(body)))
@@ -62,8 +65,8 @@ class ScriptedHandler(BaseHTTPRequestHandler):
 def serve() -> Iterator[type[ScriptedServer]]:
     servers: list[ScriptedServer] = []
 
-    def start(script: list[int]) -> ScriptedServer:
-        server = ScriptedServer(script)
+    def start(script: list[int], delays: list[float] | None = None) -> ScriptedServer:
+        server = ScriptedServer(script, delays)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)
         return server
@@ -190,6 +193,17 @@ def test_a_download_succeeds_on_the_third_try_after_two_503s(
     download(f"{server.url}/wind.nc", target, policy=FAST)
 
     assert (3, BODY) == (len(server.requests), target.read_bytes())
+
+
+def test_a_read_that_times_out_is_retried(serve: type[ScriptedServer], tmp_path: Path) -> None:
+    import aiohttp
+
+    server = serve([200], delays=[1.0, 0.0])
+    options = {"client_kwargs": {"timeout": aiohttp.ClientTimeout(total=0.3)}}
+
+    download(f"{server.url}/slow.nc", tmp_path / "slow.nc", storage_options=options, policy=FAST)
+
+    assert (2, BODY) == (len(server.requests), (tmp_path / "slow.nc").read_bytes())
 
 
 def test_a_404_fails_at_once_naming_the_url(serve: type[ScriptedServer], tmp_path: Path) -> None:

@@ -62,9 +62,7 @@ def run_pipeline(backend: str, workdir: Path, **ids: Any) -> Path:
 def expected_output(input_file: Path) -> bytes:
     """What the command writes for ``input_file``, computed here without a shell."""
     text = input_file.read_bytes()
-    kept = b"".join(
-        line for line in text.splitlines(keepends=True) if b"Generated:" not in line
-    )
+    kept = b"".join(line for line in text.splitlines(keepends=True) if b"Generated:" not in line)
     lines = len(text.splitlines())
     return f"{hashlib.sha256(kept).hexdigest()}  -\n{lines} INPUT\n".encode()
 

@@ -83,7 +83,7 @@ def test_an_unknown_source_tag_lists_the_known_ones() -> None:
 
 
 def test_a_data_spec_without_model_type_says_which_ones_exist() -> None:
-    with pytest.raises(ConfigError, match="missing 'model_type'.*boundary"):
+    with pytest.raises(ConfigError, match=r"missing 'model_type'.*boundary"):
         load_data({"source": {"model_type": "file", "uri": "x"}})
 
 
@@ -170,9 +170,7 @@ def test_an_empty_uri_list_is_refused() -> None:
         FileSource(uri=[])
 
 
-@pytest.mark.parametrize(
-    "fields", [{}, {"catalog_uri": "cat.yaml", "catalog_yaml": "sources: {}"}]
-)
+@pytest.mark.parametrize("fields", [{}, {"catalog_uri": "cat.yaml", "catalog_yaml": "sources: {}"}])
 def test_intake_needs_exactly_one_catalog(fields: dict[str, str]) -> None:
     with pytest.raises(ConfigError, match="exactly one of catalog_uri"):
         IntakeSource(dataset_id="era5", **fields)
@@ -289,7 +287,7 @@ def test_a_period_beyond_the_data_says_until_when_and_how_much_more() -> None:
 
 def test_a_buffer_beyond_the_data_says_how_many_steps_exist() -> None:
     window = TimeWindow(start=HOURS[1], end=HOURS[12], steps_before=3)
-    with pytest.raises(DataSourceError, match="needs 3 step.*before 2023-01-01T01.*has only 1"):
+    with pytest.raises(DataSourceError, match=r"needs 3 step.*before 2023-01-01T01.*has only 1"):
         resolve_time_bounds(HOURS, window, what="wind")
 
 

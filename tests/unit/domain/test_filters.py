@@ -94,7 +94,7 @@ def test_an_empty_filter_does_nothing() -> None:
 
 
 def test_a_forbidden_derived_expression_fails_at_load_time_naming_the_variable() -> None:
-    with pytest.raises(ConfigError, match="derived.bad") as caught:
+    with pytest.raises(ConfigError, match=r"derived\.bad") as caught:
         load({"derived": {"bad": "__import__('os')"}})
     assert "__import__" in str(caught.value)
 
