@@ -6,7 +6,8 @@ starts) and, as its last action, stamps the time it ends: SLURM and local jobs w
 (busybox's ``date`` has no ``%N``). The latency of a job is the wall clock when
 ``app.run(run, backend, skip_generate=True)`` returns minus that stamp. Median and max
 over N jobs; goal: every job known in under 3 s (the reference polls SLURM every 30 s).
-SLURM runs with ``poll_interval`` 0.5 s and the default 2 s; local is shown for reference.
+SLURM runs with ``poll_interval`` 0.5 s and the default 2 s; local (with and without a
+timeout) is shown for reference.
 An engine that is not running is reported and skipped (exit code 0); only errors exit 1.
 
     .venv/bin/python benchmarks/completion_latency.py [--quick] [-n 10] [--job-seconds 1]
@@ -33,6 +34,7 @@ GOAL_SECONDS = 3.0
 STAMP = "done.stamp"
 CASES: tuple[tuple[str, str, dict[str, Any]], ...] = (
     ("local", "local", {}),
+    ("local, timeout 600 s", "local", {"timeout": 600}),
     ("docker", "docker", {}),
     ("slurm, poll_interval 0.5 s", "slurm", {"poll_interval": 0.5}),
     ("slurm, poll_interval 2 s (default)", "slurm", {}),

@@ -29,6 +29,7 @@ import xarray as xr
 
 from rompy import __version__
 from rompy.adapters.data_filters import apply_filter
+from rompy.adapters.netcdf_io import NETCDF_LOCK
 from rompy.domain.coverage import check_space_coverage, covering_bounds, resolve_time_bounds
 from rompy.domain.data import CropWindow, DataBoundary, DataPoint, crop_window
 from rompy.domain.errors import ConfigError, DataSourceError
@@ -167,7 +168,7 @@ def write_netcdf(dataset: xr.Dataset, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.{uuid.uuid4().hex}.part")
     try:
-        with _synchronous_dask(clean):
+        with NETCDF_LOCK, _synchronous_dask(clean):
             clean.to_netcdf(partial)
         os.replace(partial, path)
     finally:

@@ -29,6 +29,7 @@ import numpy.typing as npt
 
 from rompy import __version__
 from rompy.adapters.data_filters import apply_filter
+from rompy.adapters.netcdf_io import NETCDF_LOCK
 from rompy.domain.coverage import resolve_time_bounds
 from rompy.domain.data import BoundaryWaveStation, crop_window
 from rompy.domain.errors import ConfigError, DataSourceError
@@ -266,7 +267,8 @@ def write_spectra(dataset: Any, path: Path, output_format: str = "netcdf") -> Pa
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{uuid.uuid4().hex}.{path.name}")
     try:
-        getattr(dataset.spec, WRITERS[output_format])(str(temporary))
+        with NETCDF_LOCK:
+            getattr(dataset.spec, WRITERS[output_format])(str(temporary))
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)

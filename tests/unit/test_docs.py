@@ -158,6 +158,78 @@ def test_the_benchmark_list_names_each_script_and_how_to_run_it(
     assert "`python benchmarks/render_speed.py`" in listing
 
 
+# --- data and postprocessors pages --------------------------------------------------------
+
+DATA_PAGE = "docs/data.md"
+POSTPROCESSORS_PAGE = "docs/postprocessors.md"
+EXAMPLE_GRID = {"x0": 112.0, "y0": -32.0, "dx": 0.5, "dy": 0.5, "nx": 9, "ny": 7}
+PYTHON_ONLY_SOURCES = {"dataset"}
+
+
+def tags_of(family: str) -> list[str]:
+    return [tag for each_family, tag in registered_tags() if each_family == family]
+
+
+def data_page_examples() -> list[str]:
+    """The YAML blocks of the data page that describe a run or its data (not other files)."""
+    blocks = code_blocks(read(DATA_PAGE), "yaml")
+    return [block for block in blocks if re.match(r"^(run_id|data):", block, flags=re.M)]
+
+
+def as_model_run(example: str) -> Any:
+    from rompy.domain.model_run import ModelRun
+
+    document = yaml.safe_load(example)
+    if "run_id" not in document:
+        config = {"model_type": "base", "grid": EXAMPLE_GRID, **document}
+        document = {"run_id": "docs", "period": {"start": "2023-01-01", "duration": "1d"}}
+        document["config"] = config
+    return bootstrap(load_entry_points=False).structure(document, ModelRun)
+
+
+@pytest.mark.parametrize("tag", tags_of("data") + tags_of("sources"))
+def test_every_data_spec_and_source_tag_has_a_section_on_the_data_page(tag: str) -> None:
+    assert f"### `{tag}`" in read(DATA_PAGE).splitlines()
+
+
+@pytest.mark.parametrize("tag", tags_of("postprocessors"))
+def test_every_postprocessor_tag_has_a_section_on_the_postprocessors_page(tag: str) -> None:
+    assert f"## {tag}" in read(POSTPROCESSORS_PAGE).splitlines()
+
+
+@pytest.mark.parametrize("example", data_page_examples())
+def test_every_yaml_example_on_the_data_page_loads_as_a_model_run(example: str) -> None:
+    run = as_model_run(example)
+    assert run.config.data
+
+
+def test_every_data_spec_and_yaml_source_is_used_in_a_data_page_example() -> None:
+    used: set[str] = set()
+    for example in data_page_examples():
+        for spec in as_model_run(example).config.data.values():
+            used.add(type(spec).model_type)
+            if hasattr(spec, "source") and not isinstance(spec.source, str):
+                used.add(type(spec.source).model_type)
+    expected = set(tags_of("data")) | (set(tags_of("sources")) - PYTHON_ONLY_SOURCES)
+    assert set() == expected - used
+
+
+@pytest.mark.parametrize("example", code_blocks(read(POSTPROCESSORS_PAGE), "yaml"))
+def test_every_yaml_example_on_the_postprocessors_page_loads(example: str) -> None:
+    from rompy.domain.postprocess import PostprocessSpec
+
+    document = yaml.safe_load(example)
+    spec = bootstrap(load_entry_points=False).structure(document, PostprocessSpec)
+    assert document["type"] == type(spec).type
+
+
+@pytest.mark.parametrize("tag", tags_of("postprocessors"))
+def test_the_postprocessors_page_shows_the_options_of_every_built_in_postprocessor(
+    tag: str,
+) -> None:
+    assert f"<!-- rompy:options postprocessors {tag} -->" in read(POSTPROCESSORS_PAGE)
+
+
 # --- README, quickstart and CI -----------------------------------------------------------
 
 
