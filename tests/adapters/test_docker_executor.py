@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,36 +18,17 @@ from rompy.adapters.process_output import OutputRecorder
 from rompy.domain.docker import DEFAULT_MOUNT_PATH, DockerExecution
 from rompy.domain.errors import ConfigError, ExecutorUnavailableError, RompyError
 from rompy.ports.execution import ExecutionRequest, RunOutcome
+from tests.engines import DOCKER_TEST_IMAGE, require_docker
 
-TEST_IMAGE = "rompy-test/busybox:latest"
+TEST_IMAGE = DOCKER_TEST_IMAGE
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "docker"
 MIB = 1024 * 1024
-
-
-# --- engine fixtures (a conftest-style helper kept in this file) ---------------------------
-
-
-def _answers(*command: str) -> bool:
-    try:
-        result = subprocess.run(command, capture_output=True, timeout=60, check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return result.returncode == 0
-
-
-def _missing(reason: str) -> None:
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason} (CI=true: the Docker engine must be available)")
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")
 def requires_docker() -> None:
     """Skip when no Docker daemon answers (fail under CI) or the test image is missing."""
-    if not _answers("docker", "info"):
-        _missing("no Docker daemon answers `docker info`; run scripts/engines/docker.sh")
-    if not _answers("docker", "image", "inspect", TEST_IMAGE):
-        _missing(f"the image {TEST_IMAGE} is missing; run scripts/engines/docker.sh")
+    require_docker(TEST_IMAGE)
 
 
 @pytest.fixture

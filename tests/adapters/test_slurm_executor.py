@@ -5,7 +5,6 @@ Skipped when no cluster answers ``sinfo``, except under ``CI=true`` where that f
 
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 
@@ -16,37 +15,15 @@ from rompy.adapters.slurm_executor import SlurmExecutor
 from rompy.domain.errors import ConfigError, ExecutorUnavailableError
 from rompy.domain.slurm import SlurmExecution
 from rompy.ports.execution import FAILED, SUCCEEDED, TIMED_OUT, ExecutionRequest
+from tests.engines import require_slurm
 
 pytestmark = pytest.mark.slurm
-
-USABLE_NODE_STATES = {"idle", "mixed", "allocated", "completing"}
-
-
-def _node_states() -> set[str]:
-    try:
-        result = subprocess.run(
-            ["sinfo", "--noheader", "--format=%T"],
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return set()
-    return set(result.stdout.split()) if result.returncode == 0 else set()
 
 
 @pytest.fixture(scope="session")
 def requires_slurm() -> None:
     """Skip when no SLURM cluster with a usable node answers (fail under CI=true)."""
-    states = _node_states()
-    if not states & USABLE_NODE_STATES:
-        reason = (
-            f"no usable SLURM node (sinfo states: {sorted(states)}); run scripts/engines/slurm.sh"
-        )
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{reason} (CI=true: the SLURM cluster must be available)")
-        pytest.skip(reason)
+    require_slurm()
 
 
 @pytest.fixture
