@@ -6,9 +6,7 @@ import hashlib
 import io
 import os
 import tarfile
-import uuid
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +17,7 @@ from rompy.adapters.archive_postprocessor import ArchivePostprocessor
 from rompy.domain.postprocess import NoopPostprocess
 from rompy.domain.postprocessors import ArchivePostprocess
 from rompy.ports.postprocessing import PostprocessRequest, PostprocessResult
+from tests.filetree import write_tree
 
 OUTPUTS = {
     "INPUT": b"&PROJ name='demo' /\n",
@@ -30,20 +29,7 @@ OUTPUTS = {
 
 @pytest.fixture
 def staging(tmp_path: Path) -> Path:
-    folder = tmp_path / "staging"
-    for relative, data in OUTPUTS.items():
-        (folder / relative).parent.mkdir(parents=True, exist_ok=True)
-        (folder / relative).write_bytes(data)
-    return folder
-
-
-@pytest.fixture
-def memory_root() -> Iterator[str]:
-    root = f"memory://test-{uuid.uuid4().hex}"
-    yield root
-    fs = fsspec.filesystem("memory")
-    if fs.exists(root):
-        fs.rm(root, recursive=True)
+    return write_tree(tmp_path / "staging", OUTPUTS)
 
 
 def archive(staging: Path, run_id: str = "run1", **fields: Any) -> PostprocessResult:

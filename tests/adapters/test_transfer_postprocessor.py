@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +20,7 @@ from rompy.adapters.transfer_postprocessor import (
 from rompy.domain.postprocess import NoopPostprocess
 from rompy.domain.postprocessors import TransferPostprocess
 from rompy.ports.postprocessing import PostprocessRequest, PostprocessResult
+from tests.filetree import write_tree
 
 OUTPUTS = {
     "INPUT": b"&PROJ /\n",
@@ -32,20 +31,7 @@ OUTPUTS = {
 
 @pytest.fixture
 def staging(tmp_path: Path) -> Path:
-    folder = tmp_path / "staging"
-    for relative, data in OUTPUTS.items():
-        (folder / relative).parent.mkdir(parents=True, exist_ok=True)
-        (folder / relative).write_bytes(data)
-    return folder
-
-
-@pytest.fixture
-def memory_root() -> Iterator[str]:
-    root = f"memory://test-{uuid.uuid4().hex}"
-    yield root
-    fs = fsspec.filesystem("memory")
-    if fs.exists(root):
-        fs.rm(root, recursive=True)
+    return write_tree(tmp_path / "staging", OUTPUTS)
 
 
 @pytest.fixture
