@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from rompy import __version__
-from rompy.adapters.data_cache import source_identity
 from rompy.adapters.parallel_fetch import download, with_retries
+from rompy.adapters.source_identity import source_identity
 from rompy.domain.data import DataBlob
 from rompy.domain.errors import ConfigError, DataSourceError
 from rompy.domain.sources import is_local

@@ -28,7 +28,7 @@ import importlib.util
 import os
 from typing import Any
 
-from rompy.adapters.data_cache import canonical_json, source_identity
+from rompy.adapters.source_identity import canonical_json, source_identity
 from rompy.domain.errors import DataSourceError, RompyError
 from rompy.domain.sources import IntakeSource, is_local
 from rompy.log import get_logger
