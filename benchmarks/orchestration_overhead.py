@@ -9,6 +9,9 @@ next to the same work done by the engine alone:
     slurm    sbatch --wait of a one-line script (#!/bin/sh + true)
 
 Ours and the bare engine take turns, so a change in the machine's load touches both alike.
+The bare ``subprocess.run(["true"])`` does not capture the output while ours saves and streams
+it; for context only (no goal), one more local row compares ours with
+``subprocess.run(["true"], capture_output=True)``.
 Backends keep their defaults except: local once more with ``timeout: 600`` (Python then polls
 the process instead of blocking on it), SLURM with ``poll_interval`` 0.5 s and the default
 2 s. ``sbatch --wait`` checks the job 2 s after submitting, then every 8 s or more, so the
@@ -52,11 +55,14 @@ EXECUTORS = ("local", "docker", "slurm")
 CASES: tuple[tuple[str, str, dict[str, Any]], ...] = (
     ("local", "local", {}),
     ("local, timeout 600 s", "local", {"timeout": 600}),
+    ("local (context: bare captures output)", "local", {}),
     ("docker", "docker", {}),
     ("slurm, poll_interval 0.5 s", "slurm", {"poll_interval": 0.5}),
     ("slurm, poll_interval 2 s (default)", "slurm", {}),
 )
 """(label, executor, backend fields): the runs measured; other fields keep their defaults."""
+CAPTURING_BARE = frozenset({"local (context: bare captures output)"})
+"""Labels of the context rows whose bare engine captures the output (no goal applies)."""
 PIPELINE = common.REPO_ROOT / "tests" / "fixtures" / "backends" / "pipeline.yml"
 SLURM_PHASE_SPREAD = 3.0
 """Seconds over which the untimed pause before each SLURM job is spread."""
@@ -73,6 +79,7 @@ class Row:
     ours_samples: tuple[float, ...] = ()
     bare_samples: tuple[float, ...] = ()
     skipped: str = ""
+    context: bool = False
 
     @property
     def ours_s(self) -> float | None:
@@ -93,9 +100,11 @@ class Row:
 
     @property
     def verdict(self) -> str:
-        """``GOAL MET``, ``GOAL MISSED`` or ``skipped: <why>``."""
+        """``GOAL MET``, ``GOAL MISSED``, ``context only`` or ``skipped: <why>``."""
         if self.ratio is None:
             return f"skipped: {self.skipped}"
+        if self.context:
+            return "context only"
         return "GOAL MET" if self.ratio <= GOAL_FACTOR else "GOAL MISSED"
 
 
@@ -144,10 +153,10 @@ def run_ours(app: Any, run: Any, backend: Any) -> float:
 # --- the bare engines ----------------------------------------------------------------------
 
 
-def run_bare(argv: Sequence[str]) -> float:
-    """Time one ``subprocess.run(argv)``; a non-zero exit is a BenchmarkError."""
+def run_bare(argv: Sequence[str], capture: bool = False) -> float:
+    """Time one ``subprocess.run(argv)`` (``capture_output=capture``); exit != 0 is an error."""
     start = time.perf_counter()
-    done = subprocess.run(list(argv), check=False)
+    done = subprocess.run(list(argv), capture_output=capture, check=False)
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
         raise common.BenchmarkError(f"{' '.join(argv)} exited {done.returncode}")
@@ -232,21 +241,27 @@ def measure(executors: Sequence[str], repeat: int, slurm_repeat: int, workdir: P
         if executor not in executors:
             continue
         argv = bare_argv(executor, workdir)
+        capture = label in CAPTURING_BARE
+        bare = _short(argv) + (" with capture_output=True" if capture else "")
         missing = engine_missing(executor)
         if missing:
-            rows.append(Row(label=label, bare=_short(argv), skipped=missing))
+            rows.append(Row(label=label, bare=bare, skipped=missing, context=capture))
             continue
         backend = backend_spec(app, executor, ["true"], **fields)
         count = slurm_repeat if executor == "slurm" else repeat
         ours_samples, bare_samples = alternate(
             functools.partial(run_ours, app, run, backend),
-            functools.partial(run_bare, argv),
+            functools.partial(run_bare, argv, capture),
             count,
             pause=random_pause if executor == "slurm" else no_pause,
         )
         rows.append(
             Row(
-                label=label, bare=_short(argv), ours_samples=ours_samples, bare_samples=bare_samples
+                label=label,
+                bare=bare,
+                ours_samples=ours_samples,
+                bare_samples=bare_samples,
+                context=capture,
             )
         )
     return rows
@@ -357,6 +372,9 @@ def breakdown(rounds: int, workdir: Path) -> None:
     executor = app.context.registry.executor_for(spec)
     layers: dict[str, Callable[[], object]] = {
         'subprocess.run(["true"])': lambda: subprocess.run(["true"], check=False),
+        "  same, capture_output=True (context)": lambda: subprocess.run(
+            ["true"], capture_output=True, check=False
+        ),
         "Popen, 2 pipes + 2 reader threads, wait()": lambda: _capture_true(lambda p: p.wait()),
         "  same, wait(timeout=600) (CPython polls)": lambda: _capture_true(lambda p: p.wait(600)),
         "  same, pidfd + select(600), then wait()": lambda: _capture_true(_pidfd_wait),

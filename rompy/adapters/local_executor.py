@@ -1,21 +1,20 @@
 """The ``local`` executor: run the model as a process on this machine.
 
 The command runs in its own session (so in its own process group) with the staging dir as its
-working dir by default. Its stdout and stderr are read concurrently line by line, streamed to
-the log and saved under ``<staging>/logs/``. On timeout the whole process group gets SIGTERM,
-then SIGKILL after a grace period, so a model's own children and grandchildren stop too.
+working dir by default. Its stdout and stderr are read by the calling thread alone, with one
+``poll()`` on both pipes (and, for longer runs, on a pidfd of the process); the output is saved
+under ``<staging>/logs/`` and streamed to the log line by line. On timeout the whole process
+group gets SIGTERM, then SIGKILL after a grace period, so a model's own children and
+grandchildren stop too.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
-import select
 import shlex
 import signal
 import subprocess
-import threading
 import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -24,6 +23,13 @@ from typing import Any
 
 import attrs
 
+from rompy.adapters.local_process import (
+    ExitWait,
+    PipeReader,
+    group_alive,
+    read_until_closed,
+    signal_group,
+)
 from rompy.adapters.process_output import OutputRecorder, failure_message, log_process_finished
 from rompy.domain.errors import ConfigError, StagingError
 from rompy.domain.execution import LocalExecution, choose_command
@@ -58,14 +64,24 @@ class LaunchPlan:
         display: The command as the user wrote it, for logs and messages.
         shell: True when the command runs through the shell.
         cwd: The working dir.
-        env: The full environment of the process.
+        env_vars: The variables set on top of this process's environment.
     """
 
     argv: tuple[str, ...]
     display: str
     shell: bool
     cwd: Path
-    env: Mapping[str, str]
+    env_vars: Mapping[str, str]
+
+    @property
+    def env(self) -> dict[str, str]:
+        """The full environment of the process: this process's, updated by ``env_vars``."""
+        return {**os.environ, **self.env_vars}
+
+    @property
+    def popen_env(self) -> dict[str, str] | None:
+        """The ``env`` argument of :class:`subprocess.Popen`: None (inherit) without env_vars."""
+        return self.env if self.env_vars else None
 
 
 @attrs.frozen(kw_only=True)
@@ -95,7 +111,7 @@ def plan_launch(request: ExecutionRequest) -> LaunchPlan:
         display=command if isinstance(command, str) else shlex.join(command),
         shell=shell,
         cwd=_working_dir(spec, request.staging_dir),
-        env={**os.environ, **{key: str(value) for key, value in spec.env_vars.items()}},
+        env_vars={key: str(value) for key, value in spec.env_vars.items()},
     )
 
 
@@ -135,21 +151,6 @@ def _working_dir(spec: LocalExecution, staging_dir: Path) -> Path:
 
 def _utc_now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
-
-
-def _group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _signal_group(pgid: int, signum: signal.Signals) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(pgid, signum)
 
 
 def _path_summary(env: Mapping[str, str]) -> str:
@@ -222,9 +223,10 @@ class LocalExecutor:
             KeyboardInterrupt: Re-raised after the process group has been stopped.
         """
         plan = plan_launch(request)
-        assert isinstance(request.spec, LocalExecution)  # checked by plan_launch
-        started_at, clock = _utc_now(), time.monotonic()
-        log.info(
+        spec = request.spec
+        assert isinstance(spec, LocalExecution)  # checked by plan_launch
+        info = log.info
+        info(
             "process_started",
             run_id=request.run_id,
             executor=EXECUTOR_TYPE,
@@ -234,10 +236,11 @@ class LocalExecutor:
         with OutputRecorder(
             staging_dir=request.staging_dir,
             name=request.run_id,
-            capture=request.spec.capture_output,
-            stream=request.spec.stream_output,
+            capture=spec.capture_output,
+            stream=spec.stream_output,
         ) as recorder:
-            ending = self._run(plan, recorder, request.spec.timeout)
+            started_at, clock = _utc_now(), time.monotonic()
+            ending = self._run(plan, recorder, spec.timeout)
         outcome = RunOutcome(
             run_id=request.run_id,
             executor=EXECUTOR_TYPE,
@@ -250,82 +253,110 @@ class LocalExecutor:
             message=ending.message,
             details=_details(plan, ending, recorder),
         )
-        log_process_finished(log, outcome, EXECUTOR_TYPE)
+        log_process_finished(log, outcome, EXECUTOR_TYPE, info=info)
         return outcome
 
     def _run(self, plan: LaunchPlan, recorder: OutputRecorder, timeout: float | None) -> _Ending:
+        """Start the process, record its output until it ended, and judge how it ended."""
+        started = _spawn(plan)
+        if isinstance(started, _Ending):
+            return started
+        process, pipes = started
+        reader = PipeReader(recorder, pipes)
         try:
-            process = subprocess.Popen(
-                plan.argv,
-                cwd=plan.cwd,
-                env=dict(plan.env),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                start_new_session=True,
-            )
-        except FileNotFoundError:
-            return _Ending(
-                status=FAILED,
-                exit_code=NOT_FOUND_EXIT_CODE,
-                message=not_found_message(plan.argv[0], plan.env),
-            )
-        except PermissionError:
-            return _Ending(
-                status=FAILED,
-                exit_code=NOT_EXECUTABLE_EXIT_CODE,
-                message=f"command is not executable: {plan.argv[0]}; check its permissions "
-                "or fix backend.command",
-            )
-        assert process.stdout is not None and process.stderr is not None
-        pumps = recorder.start_pumps({"stdout": process.stdout, "stderr": process.stderr})
-        timed_out = self._wait(process, timeout)
-        self._drain(process, pumps)
+            timed_out = self._supervise(process, reader, timeout)
+            self._drain(process, reader)
+        except BaseException as error:
+            if isinstance(error, KeyboardInterrupt):
+                log.warning("run_interrupted", pid=process.pid)
+            self._stop_group(process, reader)
+            raise
+        finally:
+            reader.close()
         return _judge(process, timed_out, timeout, plan, recorder)
 
-    def _wait(self, process: subprocess.Popen[bytes], timeout: float | None) -> bool:
-        try:
-            _wait_for_exit(process, timeout)
-        except subprocess.TimeoutExpired:
-            log.warning("run_timeout_expired", pid=process.pid, timeout=timeout)
-            self._stop_group(process)
-            return True
-        except KeyboardInterrupt:
-            log.warning("run_interrupted", pid=process.pid)
-            self._stop_group(process)
-            raise
-        return False
+    def _supervise(
+        self, process: subprocess.Popen[bytes], reader: PipeReader, timeout: float | None
+    ) -> bool:
+        """Record the output until the process ends; stop its group on timeout.
 
-    def _stop_group(self, process: subprocess.Popen[bytes]) -> None:
-        """SIGTERM the process group, wait up to the grace period, then SIGKILL it."""
+        Returns:
+            True when the timeout expired.
+        """
+        deadline = None if timeout is None else time.monotonic() + timeout
+        if ExitWait(process, reader, self.poll_interval).until(deadline):
+            return False
+        log.warning("run_timeout_expired", pid=process.pid, timeout=timeout)
+        self._stop_group(process, reader)
+        return True
+
+    def _stop_group(self, process: subprocess.Popen[bytes], reader: PipeReader) -> None:
+        """SIGTERM the process group, wait up to the grace period, then SIGKILL it.
+
+        The pipes are still read meanwhile, so a process writing as it stops is not blocked.
+        """
         pgid = process.pid
-        _signal_group(pgid, signal.SIGTERM)
+        signal_group(pgid, signal.SIGTERM)
         try:
             deadline = time.monotonic() + self.grace_period
-            while time.monotonic() < deadline:
+            while (left := deadline - time.monotonic()) > 0:
+                reader.wait(min(left, self.poll_interval))
                 process.poll()
-                if not _group_alive(pgid):
+                if not group_alive(pgid):
                     break
-                time.sleep(self.poll_interval)
         finally:
-            _signal_group(pgid, signal.SIGKILL)
+            signal_group(pgid, signal.SIGKILL)
             process.wait()
 
-    def _drain(self, process: subprocess.Popen[bytes], pumps: list[threading.Thread]) -> None:
-        """Wait for the output readers; stop leftover processes that keep the pipes open."""
-        deadline = time.monotonic() + self.drain_timeout
-        for pump in pumps:
-            pump.join(max(0.0, deadline - time.monotonic()))
-        if not any(pump.is_alive() for pump in pumps):
+    def _drain(self, process: subprocess.Popen[bytes], reader: PipeReader) -> None:
+        """Read the pipes until they close; stop leftover processes that keep them open."""
+        if read_until_closed(reader, self.drain_timeout):
             return
         log.warning(
             "leftover_processes_stopped",
             pid=process.pid,
             reason="they kept the output open after the command ended",
         )
-        self._stop_group(process)
-        for pump in pumps:
-            pump.join(self.drain_timeout)
+        self._stop_group(process, reader)
+        read_until_closed(reader, self.drain_timeout)
+
+
+def _spawn(plan: LaunchPlan) -> tuple[subprocess.Popen[bytes], dict[str, int]] | _Ending:
+    """Start the process in its own session, or say why it could not start.
+
+    Returns:
+        The process and the read ends of its stdout and stderr pipes (plain descriptors:
+        cheaper than the file objects ``subprocess.PIPE`` would wrap them in).
+    """
+    (stdout, stdout_end), (stderr, stderr_end) = os.pipe(), os.pipe()
+    pipes = {"stdout": stdout, "stderr": stderr}
+    try:
+        process = subprocess.Popen(
+            plan.argv,
+            cwd=plan.cwd,
+            env=plan.popen_env,
+            stdin=subprocess.DEVNULL,
+            stdout=stdout_end,
+            stderr=stderr_end,
+            start_new_session=True,
+        )
+    except BaseException as error:
+        for descriptor in pipes.values():
+            os.close(descriptor)
+        if isinstance(error, FileNotFoundError):
+            message = not_found_message(plan.argv[0], plan.env)
+            return _Ending(status=FAILED, exit_code=NOT_FOUND_EXIT_CODE, message=message)
+        if isinstance(error, PermissionError):
+            message = (
+                f"command is not executable: {plan.argv[0]}; check its permissions or fix "
+                "backend.command"
+            )
+            return _Ending(status=FAILED, exit_code=NOT_EXECUTABLE_EXIT_CODE, message=message)
+        raise
+    finally:
+        os.close(stdout_end)
+        os.close(stderr_end)
+    return process, pipes
 
 
 def _judge(
@@ -356,29 +387,3 @@ def _details(plan: LaunchPlan, ending: _Ending, recorder: OutputRecorder) -> dic
         details["pid"] = ending.pid
     details.update(recorder.summary())
     return details
-
-
-def _wait_for_exit(process: subprocess.Popen[bytes], timeout: float | None) -> None:
-    """Wait for ``process`` to end, waking the moment it does.
-
-    ``Popen.wait(timeout)`` polls on a growing timer (0.5 ms up to 50 ms), which delays
-    noticing the end of a run; a pidfd (Linux >= 5.3) is readable exactly when it ends.
-
-    Raises:
-        subprocess.TimeoutExpired: ``timeout`` seconds passed first.
-    """
-    if timeout is None or not hasattr(os, "pidfd_open"):
-        process.wait(timeout=timeout)
-        return
-    try:
-        pidfd = os.pidfd_open(process.pid)
-    except OSError:  # already reaped, or pidfds unavailable in this kernel
-        process.wait(timeout=timeout)
-        return
-    try:
-        readable, _, _ = select.select([pidfd], [], [], timeout)
-    finally:
-        os.close(pidfd)
-    if not readable:
-        raise subprocess.TimeoutExpired(process.args, timeout)
-    process.wait()

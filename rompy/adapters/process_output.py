@@ -1,20 +1,23 @@
 """Saving and streaming a model's output line by line, shared by the executors.
 
-An :class:`OutputRecorder` takes the lines a model writes on stdout and stderr (read from
-pipes, a container's log stream or a batch job's files), saves them under
-``<staging>/logs/<name>.stdout.log`` / ``.stderr.log``, streams each one to the log as a
-``model_output`` event and keeps the last few in memory for failure messages.
+An :class:`OutputRecorder` takes what a model writes on stdout and stderr (read from pipes,
+a container's log stream or a batch job's files), saves it under
+``<staging>/logs/<name>.stdout.log`` / ``.stderr.log``, streams each line to the log as a
+``model_output`` event and keeps the last few lines in memory for failure messages. A
+:class:`PipeReader` reads several pipes from the calling thread, without reader threads.
 """
 
 from __future__ import annotations
 
 import collections
+import logging
 import os
 import signal
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any
+from typing import Any
 
 from rompy.log import get_logger
 from rompy.ports.execution import RunOutcome
@@ -30,7 +33,10 @@ STREAMS = ("stdout", "stderr")
 """The names of the two output streams."""
 
 MAX_LINE_BYTES = 1 << 16
-"""Longer lines (progress bars without newlines) are recorded in pieces of this size."""
+"""A longer run of output without a newline (a progress bar) is recorded in pieces of this size."""
+
+READ_BYTES = 1 << 16
+"""How much a :class:`PipeReader` reads from a pipe at once."""
 
 _TAIL_BLOCK = 8192
 
@@ -45,7 +51,8 @@ def output_paths(staging_dir: Path, name: str) -> dict[str, Path]:
     Returns:
         ``{"stdout": <staging>/logs/<name>.stdout.log, "stderr": ...stderr.log}``.
     """
-    return {stream: staging_dir / LOGS_DIR / f"{name}.{stream}.log" for stream in STREAMS}
+    folder = staging_dir / LOGS_DIR
+    return {stream: folder / f"{name}.{stream}.log" for stream in STREAMS}
 
 
 def tail(path: Path, n: int = 10) -> list[str]:
@@ -72,18 +79,33 @@ def tail(path: Path, n: int = 10) -> list[str]:
     return lines[-n:]
 
 
+def _line_emitter() -> Callable[..., Any] | None:
+    """Return the log's ``info`` method for one run, or None when INFO events are dropped.
+
+    Resolving it once per run (instead of once per line) and skipping the lines' events
+    entirely when the configured level filters them out keeps a chatty model cheap to follow.
+    """
+    info: Callable[..., Any] = log.info
+    is_enabled_for = getattr(getattr(info, "__self__", None), "is_enabled_for", None)
+    if callable(is_enabled_for) and not is_enabled_for(logging.INFO):
+        return None
+    return info
+
+
 class OutputRecorder:
-    """Records the stdout and stderr lines of one run.
+    """Records the stdout and stderr of one run.
 
     Use it as a context manager: entering creates ``<staging>/logs/`` and opens the files
-    (when ``capture`` is on), leaving closes them. Writing is thread safe, so one reader
-    thread per stream may call :meth:`write_line` at the same time.
+    (when ``capture`` is on), leaving closes them. Output comes either as whole lines
+    (:meth:`write_line`, thread safe, one thread per stream may call it at the same time) or
+    as raw chunks cut anywhere (:meth:`feed`, then :meth:`end` once the stream is over); chunks
+    are saved as they are, in one write each.
 
     Args:
         staging_dir: The run's staging dir; output files go under its ``logs/`` folder.
         name: Base name of the files and ``run_id`` of the log events (the run id).
-        capture: Save the lines into files.
-        stream: Emit each line as a ``model_output`` log event.
+        capture: Save the output into files.
+        stream: Emit each line as a ``model_output`` log event (at INFO).
         keep_last: How many of the last lines of each stream to keep in memory.
 
     Example:
@@ -105,12 +127,16 @@ class OutputRecorder:
         self.capture = capture
         self.stream = stream
         self._paths = output_paths(staging_dir, name)
-        self._files: dict[str, IO[bytes]] = {}
+        self._files: dict[str, int] = {}  # descriptors of the open output files
         self._locks = {stream_name: threading.Lock() for stream_name in STREAMS}
+        self._keep_last = keep_last
         self._last: dict[str, collections.deque[str]] = {
             stream_name: collections.deque(maxlen=keep_last) for stream_name in STREAMS
         }
         self._counts = dict.fromkeys(STREAMS, 0)
+        self._pending = dict.fromkeys(STREAMS, b"")
+        self._emit: Callable[..., Any] | None = None
+        self._emit_resolved = False
 
     @property
     def stdout_path(self) -> Path | None:
@@ -125,9 +151,12 @@ class OutputRecorder:
     def __enter__(self) -> OutputRecorder:
         """Create the logs folder and open the output files (when capturing)."""
         if self.capture:
-            self._paths["stdout"].parent.mkdir(parents=True, exist_ok=True)
-            for stream_name, path in self._paths.items():
-                self._files[stream_name] = path.open("wb")
+            try:
+                for stream_name, path in self._paths.items():
+                    self._files[stream_name] = _create(path)
+            except BaseException:
+                self.close()
+                raise
         return self
 
     def __exit__(
@@ -143,9 +172,9 @@ class OutputRecorder:
         """Close the output files; later lines are still streamed but no longer saved."""
         for stream_name in STREAMS:
             with self._locks[stream_name]:
-                file = self._files.pop(stream_name, None)
-                if file is not None:
-                    file.close()
+                descriptor = self._files.pop(stream_name, None)
+                if descriptor is not None:
+                    os.close(descriptor)
 
     def write_line(self, stream: str, line: bytes | str) -> None:
         """Record one line of ``stream`` (``stdout`` or ``stderr``).
@@ -157,53 +186,69 @@ class OutputRecorder:
         raw = line.encode("utf-8", errors="replace") if isinstance(line, str) else line
         if not raw.endswith(b"\n"):
             raw += b"\n"
-        text = raw.decode("utf-8", errors="replace").rstrip("\r\n")
+        self._save(stream, raw)
+        self._record(stream, [_text(raw).rstrip("\r\n")])
+
+    def feed(self, stream: str, chunk: bytes) -> None:
+        """Record a chunk of ``stream``'s output, cut anywhere.
+
+        The chunk is saved as it is; its complete lines are recorded, and a last line without
+        its newline waits for the next chunk (or :meth:`end`). Call it from one thread per
+        stream.
+
+        Args:
+            stream: Which stream the chunk came from.
+            chunk: The bytes read.
+        """
+        self._save(stream, chunk)
+        buffered = self._pending[stream] + chunk
+        cut = buffered.rfind(b"\n") + 1
+        self._record_text(stream, buffered[:cut])
+        rest = buffered[cut:]
+        if len(rest) >= MAX_LINE_BYTES:
+            whole = len(rest) - len(rest) % MAX_LINE_BYTES
+            pieces = range(0, whole, MAX_LINE_BYTES)
+            self._record(stream, [_text(rest[i : i + MAX_LINE_BYTES]) for i in pieces])
+            rest = rest[whole:]
+        self._pending[stream] = rest
+
+    def end(self, stream: str) -> None:
+        """Record the last line of ``stream`` fed without its newline, and save that newline."""
+        pending, self._pending[stream] = self._pending[stream], b""
+        if pending:
+            self._save(stream, b"\n")
+            self._record_text(stream, pending + b"\n")
+
+    def _save(self, stream: str, data: bytes) -> None:
         with self._locks[stream]:
-            file = self._files.get(stream)
-            if file is not None:
-                file.write(raw)
-                file.flush()
-            self._last[stream].append(text)
-            self._counts[stream] += 1
-        if self.stream:
-            log.info("model_output", run_id=self.name, stream=stream, line=text)
+            descriptor = self._files.get(stream)
+            if descriptor is None:
+                return
+            try:
+                _write_all(descriptor, data)
+            except OSError as error:
+                os.close(self._files.pop(stream))
+                log.warning("output_not_saved", run_id=self.name, stream=stream, error=str(error))
 
-    def pump(self, stream: str, pipe: IO[bytes]) -> None:
-        """Record every line read from ``pipe`` until it ends, then close it.
+    def _record_text(self, stream: str, data: bytes) -> None:
+        """Record the lines of ``data``, which ends with a newline (or is empty)."""
+        if data:
+            self._record(stream, _text(data[:-1]).split("\n"))
 
-        Args:
-            stream: The stream name the pipe carries.
-            pipe: A binary pipe (a process's stdout or stderr).
-        """
-        try:
-            for raw in iter(lambda: pipe.readline(MAX_LINE_BYTES), b""):
-                self.write_line(stream, raw)
-        except (OSError, ValueError) as error:  # the pipe was closed under us
-            log.debug("output_pipe_closed", run_id=self.name, stream=stream, error=str(error))
-        finally:
-            pipe.close()
-
-    def start_pumps(self, pipes: dict[str, IO[bytes]]) -> list[threading.Thread]:
-        """Start one daemon thread per pipe running :meth:`pump`.
-
-        Args:
-            pipes: Pipes by stream name (``{"stdout": process.stdout, ...}``).
-
-        Returns:
-            The started threads; join them to know all output was recorded.
-        """
-        threads = [
-            threading.Thread(
-                target=self.pump,
-                args=(stream, pipe),
-                name=f"rompy-output-{self.name}-{stream}",
-                daemon=True,
-            )
-            for stream, pipe in pipes.items()
-        ]
-        for thread in threads:
-            thread.start()
-        return threads
+    def _record(self, stream: str, lines: list[str]) -> None:
+        """Record ``lines`` (without their newlines, perhaps with a carriage return)."""
+        last = self._last[stream]
+        with self._locks[stream]:
+            self._counts[stream] += len(lines)
+            if self._keep_last:
+                last.extend(line.rstrip("\r") for line in lines[-self._keep_last :])
+        if not self._emit_resolved:  # at the first line: a run without output pays nothing
+            self._emit = _line_emitter() if self.stream else None
+            self._emit_resolved = True
+        emit = self._emit
+        if emit is not None:
+            for line in lines:
+                emit("model_output", run_id=self.name, stream=stream, line=line.rstrip("\r"))
 
     def last_lines(self, stream: str, n: int | None = None) -> list[str]:
         """Return the last lines recorded on ``stream`` (at most ``n``, or all those kept)."""
@@ -221,6 +266,28 @@ class OutputRecorder:
             "stdout_lines": self._counts["stdout"],
             "stderr_lines": self._counts["stderr"],
         }
+
+
+_CREATE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC
+
+
+def _create(path: Path) -> int:
+    """Create (or empty) ``path`` and its folder; return its descriptor (one write a chunk)."""
+    try:
+        return os.open(path, _CREATE_FLAGS, 0o666)
+    except FileNotFoundError:  # the first run of this staging dir: no logs folder yet
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return os.open(path, _CREATE_FLAGS, 0o666)
+
+
+def _text(data: bytes) -> str:
+    return data.decode("utf-8", errors="replace")
+
+
+def _write_all(descriptor: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(descriptor, view) :]
 
 
 def failure_message(returncode: int, stderr_lines: list[str]) -> str:
@@ -243,9 +310,19 @@ def failure_message(returncode: int, stderr_lines: list[str]) -> str:
     return f"{cause}; last lines of stderr: " + " | ".join(lines[-_STDERR_LINES_IN_MESSAGE:])
 
 
-def log_process_finished(logger: Any, outcome: RunOutcome, executor: str) -> None:
-    """Log the end of a model process: info when it succeeded, warning otherwise."""
-    event = logger.info if outcome.ok else logger.warning
+def log_process_finished(
+    logger: Any, outcome: RunOutcome, executor: str, *, info: Callable[..., Any] | None = None
+) -> None:
+    """Log the end of a model process: info when it succeeded, warning otherwise.
+
+    Args:
+        logger: The executor's logger.
+        outcome: The run's outcome.
+        executor: The executor's ``type`` tag.
+        info: ``logger.info`` as looked up when the process started, which spares a second
+            lookup (a structlog bind) once it ended.
+    """
+    event = (info or logger.info) if outcome.ok else logger.warning
     event(
         "process_finished",
         run_id=outcome.run_id,

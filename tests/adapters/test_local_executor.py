@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 import sys
@@ -80,6 +81,20 @@ def process_is_gone(pid: int) -> bool:
 
 def output_events(logs: list[MutableMapping[str, Any]]) -> list[tuple[str, str]]:
     return [(e["stream"], e["line"]) for e in logs if e["event"] == "model_output"]
+
+
+def open_descriptors() -> set[str]:
+    return set(os.listdir("/proc/self/fd"))
+
+
+@pytest.fixture
+def without_pidfds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make ``os.pidfd_open`` fail as on kernels older than 5.3."""
+
+    def unavailable(pid: int, flags: int = 0) -> int:
+        raise OSError(errno.ENOSYS, "pidfd_open is not implemented")
+
+    monkeypatch.setattr(os, "pidfd_open", unavailable)
 
 
 # --- success, output saving and streaming ---------------------------------------------------
@@ -415,6 +430,91 @@ def test_background_processes_holding_the_output_are_stopped_after_the_command(
 
     assert (SUCCEEDED, "done\n") == (outcome.status, stdout_of(outcome))
     assert wait_until(lambda: group_is_gone(outcome.details["pid"]))
+
+
+def test_a_timeout_shorter_than_the_poll_interval_is_honoured(tmp_path: Path) -> None:
+    outcome = run(make_request(tmp_path, "sleep 100", timeout=0.01), poll_interval=0.5)
+
+    assert (TIMED_OUT, True) == (outcome.status, outcome.duration < 30)
+
+
+def test_a_command_that_closed_its_output_is_still_timed_out(tmp_path: Path) -> None:
+    outcome = run(make_request(tmp_path, "exec >/dev/null 2>&1; sleep 100", timeout=0.5))
+
+    assert TIMED_OUT == outcome.status
+
+
+def test_a_command_that_closed_its_output_is_waited_for(tmp_path: Path) -> None:
+    outcome = run(make_request(tmp_path, "exec >/dev/null 2>&1; sleep 0.3; exit 4"))
+
+    assert (FAILED, 4, True) == (outcome.status, outcome.exit_code, outcome.duration >= 0.3)
+
+
+def test_without_pidfds_a_timeout_still_stops_the_process_group(
+    tmp_path: Path, without_pidfds: None
+) -> None:
+    outcome = run(make_request(tmp_path, "sleep 100 & sleep 100", timeout=0.5))
+
+    assert TIMED_OUT == outcome.status
+    assert wait_until(lambda: group_is_gone(outcome.details["pid"]))
+
+
+def test_without_pidfds_background_processes_holding_the_output_are_stopped(
+    tmp_path: Path, without_pidfds: None
+) -> None:
+    outcome = run(make_request(tmp_path, "sleep 100 & echo done"), drain_timeout=0.5)
+
+    assert (SUCCEEDED, "done\n", True) == (
+        outcome.status,
+        stdout_of(outcome),
+        outcome.duration < 30,
+    )
+    assert wait_until(lambda: group_is_gone(outcome.details["pid"]))
+
+
+def test_without_pidfds_a_command_ending_with_its_output_open_succeeds(
+    tmp_path: Path, without_pidfds: None
+) -> None:
+    outcome = run(make_request(tmp_path, "sleep 0.2; echo done", timeout=60))
+
+    assert (SUCCEEDED, "done\n") == (outcome.status, stdout_of(outcome))
+
+
+# --- resources -------------------------------------------------------------------------------
+
+
+def test_output_is_read_without_helper_threads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[str] = []
+    monkeypatch.setattr(threading.Thread, "start", lambda thread: started.append(thread.name))
+    outcome = run(make_request(tmp_path, "echo out; echo err >&2"))
+
+    assert ([], "out\n") == (started, stdout_of(outcome))
+
+
+def test_a_run_leaves_no_descriptor_open(tmp_path: Path) -> None:
+    run(make_request(tmp_path, "true"))  # opens the shared /dev/null for stdin once
+    before = open_descriptors()
+    run(make_request(tmp_path, "echo out; echo err >&2; sleep 0.2"))
+
+    assert before == open_descriptors()
+
+
+def test_a_command_that_cannot_start_leaves_no_descriptor_open(tmp_path: Path) -> None:
+    run(make_request(tmp_path, "true"))
+    before = open_descriptors()
+    run(make_request(tmp_path, [MISSING_COMMAND]))
+
+    assert before == open_descriptors()
+
+
+def test_a_timed_out_run_leaves_no_descriptor_open(tmp_path: Path) -> None:
+    run(make_request(tmp_path, "true"))
+    before = open_descriptors()
+    run(make_request(tmp_path, "sleep 100", timeout=0.3))
+
+    assert before == open_descriptors()
 
 
 # --- volume ----------------------------------------------------------------------------------

@@ -1,0 +1,199 @@
+"""Following a local process group: its pipes, its exit, its signals.
+
+The local executor reads a process's stdout and stderr from the calling thread (one
+``poll()`` over both pipes, no reader threads) and waits for the process to end, using a
+pidfd (Linux >= 5.3) once waiting gets long, so the end of a run is noticed at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import select
+import signal
+import subprocess
+import time
+from collections.abc import Mapping
+
+from rompy.adapters.process_output import READ_BYTES, OutputRecorder
+from rompy.log import get_logger
+
+log = get_logger(__name__)
+
+
+class PipeReader:
+    """Reads the pipes of one process from the calling thread into an :class:`OutputRecorder`.
+
+    One ``poll()`` waits on all pipes (and on any other file descriptor given to
+    :meth:`watch`, such as a pidfd), so following a process needs no reader threads.
+
+    Args:
+        recorder: Where the output goes.
+        pipes: The read ends of the pipes (descriptors) by stream name; the reader owns them
+            and closes each one when it ends, or in :meth:`close`.
+
+    Example:
+        >>> read_end, write_end = os.pipe()  # doctest: +SKIP
+        >>> reader = PipeReader(recorder, {"stdout": read_end})  # doctest: +SKIP
+        >>> reader.read_to_end()  # doctest: +SKIP
+    """
+
+    def __init__(self, recorder: OutputRecorder, pipes: Mapping[str, int]) -> None:
+        """Register the pipes; nothing is read yet."""
+        self._recorder = recorder
+        self._poller = select.poll()
+        self._pipes = {descriptor: stream for stream, descriptor in pipes.items()}
+        for descriptor in self._pipes:
+            self._poller.register(descriptor, select.POLLIN)
+
+    @property
+    def open(self) -> bool:
+        """True while some pipe has not ended."""
+        return bool(self._pipes)
+
+    def watch(self, descriptor: int) -> None:
+        """Also wake :meth:`wait` when ``descriptor`` becomes readable."""
+        self._poller.register(descriptor, select.POLLIN)
+
+    def unwatch(self, descriptor: int) -> None:
+        """Stop watching ``descriptor`` (given to :meth:`watch`)."""
+        self._poller.unregister(descriptor)
+
+    def wait(self, timeout: float | None) -> list[int]:
+        """Wait up to ``timeout`` seconds (None: no limit) and record what the pipes hold.
+
+        Returns:
+            The watched (non-pipe) descriptors that are readable.
+        """
+        ready = self._poller.poll(None if timeout is None else max(0.0, timeout) * 1000)
+        others = []
+        for descriptor, _ in ready:
+            if descriptor in self._pipes:
+                self._read(descriptor)
+            else:
+                others.append(descriptor)
+        return others
+
+    def read_to_end(self) -> None:
+        """Record everything until all pipes end."""
+        while self._pipes:
+            self.wait(None)
+
+    def close(self) -> None:
+        """Stop reading: record the pipes' last unfinished lines and close them."""
+        for descriptor in list(self._pipes):
+            self._finish(descriptor)
+
+    def _read(self, descriptor: int) -> None:
+        try:
+            chunk = os.read(descriptor, READ_BYTES)
+        except OSError as error:
+            log.debug("output_pipe_closed", run_id=self._recorder.name, error=str(error))
+            chunk = b""
+        if chunk:
+            self._recorder.feed(self._pipes[descriptor], chunk)
+        else:
+            self._finish(descriptor)
+
+    def _finish(self, descriptor: int) -> None:
+        stream = self._pipes.pop(descriptor)
+        self._poller.unregister(descriptor)
+        os.close(descriptor)
+        self._recorder.end(stream)
+
+
+class ExitWait:
+    """Waits for a process to end while its output is read.
+
+    Most commands close their pipes as they end, and a blocking ``wait()`` then reaps them at
+    once. Until ``poll_interval`` has passed only the pipes are watched, which spares short
+    commands the cost of a pidfd. Later, or once the pipes closed before a timeout, a pidfd
+    (Linux >= 5.3) in the same ``poll()`` as the pipes wakes us the moment the process ends,
+    even while processes it left behind keep the pipes open. Without pidfds, the process is
+    polled every ``poll_interval``.
+    """
+
+    def __init__(
+        self, process: subprocess.Popen[bytes], reader: PipeReader, poll_interval: float
+    ) -> None:
+        """Follow ``process`` whose output ``reader`` records."""
+        self._process = process
+        self._reader = reader
+        self._poll_interval = poll_interval
+        self._quick_until = time.monotonic() + poll_interval
+        self._pidfd: int | None = None
+        self._pidfd_tried = False
+
+    def until(self, deadline: float | None) -> bool:
+        """Record output until the process ended (True) or ``deadline`` passed (False)."""
+        process, reader = self._process, self._reader
+        try:
+            while process.returncode is None:
+                now = time.monotonic()
+                left = None if deadline is None else deadline - now
+                if left is not None and left <= 0:
+                    return process.poll() is not None
+                if not reader.open and left is None:
+                    process.wait()
+                elif reader.open and now < self._quick_until:
+                    reader.wait(_shorter(left, self._quick_until - now))
+                else:
+                    self._wait_watched(left)
+            return True
+        finally:
+            if self._pidfd is not None:
+                reader.unwatch(self._pidfd)
+                os.close(self._pidfd)
+
+    def _wait_watched(self, left: float | None) -> None:
+        if not self._pidfd_tried:
+            self._pidfd_tried = True
+            self._pidfd = open_pidfd(self._process.pid)
+            if self._pidfd is not None:
+                self._reader.watch(self._pidfd)
+        if self._pidfd is not None:
+            if self._reader.wait(left):
+                self._process.wait()
+        elif not self._reader.open:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self._process.wait(timeout=left)
+        else:
+            self._reader.wait(_shorter(left, self._poll_interval))
+            self._process.poll()
+
+
+def _shorter(left: float | None, limit: float) -> float:
+    return limit if left is None else min(left, limit)
+
+
+def group_alive(pgid: int) -> bool:
+    """Return True while any process of group ``pgid`` is alive."""
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def signal_group(pgid: int, signum: signal.Signals) -> None:
+    """Send ``signum`` to process group ``pgid`` (gone already is fine)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pgid, signum)
+
+
+def open_pidfd(pid: int) -> int | None:
+    """Return a pidfd of process ``pid``, or None where pidfds are unavailable."""
+    try:
+        return os.pidfd_open(pid)
+    except (AttributeError, OSError):  # not Linux, an old kernel, or a seccomp filter
+        return None
+
+
+def read_until_closed(reader: PipeReader, seconds: float) -> bool:
+    """Record output until every pipe closes (True) or ``seconds`` pass (False)."""
+    deadline = time.monotonic() + seconds
+    while reader.open and (left := deadline - time.monotonic()) > 0:
+        reader.wait(left)
+    return not reader.open
