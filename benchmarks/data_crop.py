@@ -80,6 +80,8 @@ from rompy.domain.sources import FileSource
 from rompy.domain.time import TimeRange
 from rompy.ports.data import StageRequest
 import xarray as xr
+if params.get("import_dask"):  # when the other side needs dask too (data_multifile.py)
+    import dask.array
 xr.backends.list_engines()  # once-per-process engine discovery, outside the timer
 app = bootstrap(load_entry_points=False)
 cache = DataCache(Path(params["cache"])) if params.get("cache") else None

@@ -205,7 +205,8 @@ def derive(dataset: xr.Dataset, expressions: Mapping[str, str], what: str) -> xr
     """Add variables computed by safe expressions over the data's variables (lazily).
 
     Raises:
-        ConfigError: An expression uses a name the data lacks or cannot be computed.
+        ConfigError: An expression uses a name the data lacks or cannot be computed; its
+            path (``filter.derived.<name>``) is relative to the item's spec.
     """
     for name, text in expressions.items():
         expression = parse_expression(text)
@@ -213,9 +214,7 @@ def derive(dataset: xr.Dataset, expressions: Mapping[str, str], what: str) -> xr
         try:
             value = expression.evaluate(variables, functions={"where": xr.where})
         except ConfigError as error:
-            raise ConfigError(
-                f"{what}: {error.message}", path=f"filter.derived.{name}", value=text
-            ) from None
+            raise ConfigError(error.message, path=f"filter.derived.{name}", value=text) from None
         dataset = dataset.assign({name: value})
         log.debug("derived_variable", data=what, name=name)
     return dataset

@@ -19,7 +19,7 @@ import contextlib
 import importlib.util
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,8 @@ import xarray as xr
 
 from rompy import __version__
 from rompy.adapters.data_filters import apply_filter
+from rompy.adapters.data_multifile import release_open_files
+from rompy.adapters.data_sources import bounded_chunk_cache
 from rompy.adapters.netcdf_io import NETCDF_LOCK
 from rompy.domain.coverage import check_space_coverage, covering_bounds, resolve_time_bounds
 from rompy.domain.data import CropWindow, DataBoundary, DataPoint, crop_window
@@ -41,6 +43,10 @@ log = get_logger(__name__)
 
 BLOCK_BYTES = 16 * 2**20
 """Largest block of one variable read and written at once when writing a big crop."""
+
+OUTPUT_CHUNK_BYTES = 2**20
+"""Target size of an output chunk of a compressed variable written in blocks (at least one
+step of the block dimension)."""
 
 KEPT_ENCODING = frozenset(
     {"dtype", "_FillValue", "missing_value", "scale_factor", "add_offset", "units",
@@ -70,10 +76,10 @@ def select_variables(dataset: xr.Dataset, variables: tuple[str, ...], what: str)
     return dataset[list(variables)]
 
 
-def _coordinate(dataset: xr.Dataset, name: str, axis: str, what: str) -> xr.DataArray:
+def _coordinate(dataset: xr.Dataset, name: str, axis: str) -> xr.DataArray:
     if name not in dataset.coords:
         raise ConfigError(
-            f"{what}: {name!r} is not a coordinate of the data; it has "
+            f"{name!r} is not a coordinate of the data; it has "
             f"{_listed(dataset.coords)}; set coords.{axis} to the right name",
             path=f"coords.{axis}",
             value=name,
@@ -98,7 +104,8 @@ def window_ranges(
 
     Raises:
         DataSourceError: The data does not cover the period (plus buffer) or the grid.
-        ConfigError: A coordinate named in ``spec.coords`` is not in the data.
+        ConfigError: A coordinate named in ``spec.coords`` is not in the data (the error's
+            path, ``coords.x``, is relative to the item's spec).
     """
     ranges: dict[str, Slice] = {}
     time_name = spec.coords.t
@@ -114,7 +121,7 @@ def window_ranges(
         ("y", spec.coords.y, window.bbox.miny, window.bbox.maxy,
          window.needed.miny, window.needed.maxy),
     ):  # fmt: skip
-        values = np.unique(_coordinate(dataset, name, axis, what).values).tolist()
+        values = np.unique(_coordinate(dataset, name, axis).values).tolist()
         check_space_coverage(what, name, values, need_low, need_high)
         start, stop = covering_bounds(values, low, high)
         ranges[name] = Slice(start=start, stop=stop)
@@ -137,41 +144,71 @@ def check_not_empty(dataset: xr.Dataset, what: str) -> None:
         raise DataSourceError(f"{what}: no data variable is left after filtering")
 
 
+def _block_plan(dataset: xr.Dataset, block_bytes: int) -> tuple[Hashable, int, int] | None:
+    """``(dim, steps per block, steps per output chunk)`` of a big dataset; ``None``: small."""
+    largest = max(dataset.data_vars.values(), key=lambda array: array.nbytes, default=None)
+    if largest is None or largest.nbytes <= block_bytes or not largest.dims:
+        return None
+    dim = largest.dims[0]
+    per_step = max(
+        array.nbytes / array.sizes[dim] for array in dataset.data_vars.values() if dim in array.dims
+    )
+    steps = max(1, int(block_bytes // per_step))
+    compressed = any(_is_compressed(array.encoding) for array in dataset.data_vars.values())
+    chunk_steps = min(steps, max(1, int(OUTPUT_CHUNK_BYTES // per_step))) if compressed else 1
+    return dim, steps - steps % chunk_steps, chunk_steps
+
+
 def in_blocks(dataset: xr.Dataset, block_bytes: int = BLOCK_BYTES) -> xr.Dataset:
     """Split a big lazy (non-dask) dataset into dask blocks along its first dimension.
 
     Writing then reads and writes one block at a time, so memory stays near ``block_bytes``
     however large the crop. Small or dask-backed datasets, and all datasets when dask is
-    not installed, are returned as they are.
+    not installed, are returned as they are. Compressed variables are given output chunks
+    that tile the blocks (see :data:`OUTPUT_CHUNK_BYTES`), so each block fills whole chunks.
     """
-    largest = max(dataset.data_vars.values(), key=lambda array: array.nbytes, default=None)
-    if largest is None or largest.nbytes <= block_bytes or not largest.dims:
-        return dataset
-    if any(array.chunks for array in dataset.data_vars.values()):
+    plan = _block_plan(dataset, block_bytes)
+    if plan is None or any(array.chunks for array in dataset.data_vars.values()):
         return dataset
     if importlib.util.find_spec("dask") is None:
         return dataset
-    dim = largest.dims[0]
-    per_step = max(
-        array.nbytes / array.sizes[dim] for array in dataset.data_vars.values() if dim in array.dims
-    )
-    return dataset.chunk({dim: max(1, int(block_bytes // per_step))})
+    dim, steps, chunk_steps = plan
+    blocked = dataset.chunk({dim: steps})
+    for array in blocked.data_vars.values():
+        if dim in array.dims and _is_compressed(array.encoding):
+            array.encoding["chunksizes"] = tuple(
+                min(chunk_steps, size) if name == dim else size
+                for name, size in array.sizes.items()
+            )
+    return blocked
+
+
+def _is_compressed(encoding: dict[str, Any]) -> bool:
+    return bool(encoding.get("zlib") or encoding.get("compression"))
 
 
 def write_netcdf(dataset: xr.Dataset, path: Path) -> None:
-    """Write ``dataset`` to ``path`` block by block; the file appears only when complete."""
-    clean = in_blocks(dataset.copy(deep=False))
+    """Write ``dataset`` to ``path`` block by block; the file appears only when complete.
+
+    The netCDF library's chunk caches are kept small (see
+    :func:`~rompy.adapters.data_sources.bounded_chunk_cache`), so memory holds one block and
+    a few chunks, not 64 MB per variable. The source files kept open for reading are closed
+    afterwards.
+    """
+    clean = dataset.copy(deep=False)
     for variable in clean.variables.values():
         variable.encoding = {
             key: value for key, value in variable.encoding.items() if key in KEPT_ENCODING
         }
+    clean = in_blocks(clean)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.{uuid.uuid4().hex}.part")
     try:
-        with NETCDF_LOCK, _synchronous_dask(clean):
+        with NETCDF_LOCK, bounded_chunk_cache(), _synchronous_dask(clean):
             clean.to_netcdf(partial)
         os.replace(partial, path)
     finally:
+        release_open_files()
         partial.unlink(missing_ok=True)
 
 
@@ -281,7 +318,7 @@ class BoundaryHandler(GriddedHandler):
         if request.grid is None:
             raise ConfigError(
                 f"{request.item.name}: boundary data needs a model grid; set the config's grid",
-                path="grid",
+                path="config.grid",
             )
         spacing = spec.spacing
         if spacing == "parent":

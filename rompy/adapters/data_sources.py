@@ -7,9 +7,13 @@ backend arrays (no dask graph to build or schedule); with ``chunks`` it is dask-
 
 A glob or a list of files is ordered by each file's first time and joined along
 ``concat_dim`` by :func:`~rompy.adapters.data_multifile.lazy_concat`: a crop then reads only
-the hyperslabs of the files it touches. Remote NetCDF is downloaded (with retries) to a
-private temporary file first, because the netCDF library reads local files only; Zarr is
-read in place.
+the hyperslabs of the files it touches. Only the first file goes through xarray; the
+others are read straight from HDF5 when h5py is installed (see
+:func:`~rompy.adapters.data_multifile.read_like`). Remote NetCDF is downloaded (with
+retries) to a private temporary file first, because the netCDF library reads local files
+only; Zarr is read in place. NetCDF files are opened with a small HDF5 chunk cache
+(:func:`bounded_chunk_cache`), so cropping compressed data holds a few chunks, not 64 MB per
+variable.
 
 Example:
     >>> FileOpener().open(FileSource(uri="wind.nc"))  # doctest: +SKIP
@@ -18,6 +22,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import glob
 import inspect
@@ -25,6 +30,7 @@ import os
 import shutil
 import tempfile
 import uuid
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +38,16 @@ import numpy as np
 import xarray as xr
 
 from rompy.adapters.data_cache import source_identity
-from rompy.adapters.data_multifile import lazy_concat
+from rompy.adapters.data_multifile import (
+    CHUNK_CACHE_BYTES,
+    DECODE_OPTIONS,
+    Part,
+    hdf5_reader_available,
+    is_hdf5,
+    lazy_concat,
+    read_like,
+)
+from rompy.adapters.netcdf_io import NETCDF_LOCK
 from rompy.adapters.parallel_fetch import download, with_retries
 from rompy.domain.errors import DataSourceError, RompyError
 from rompy.domain.sources import CsvSource, DatasetSource, FileSource, is_local, uri_protocol
@@ -53,6 +68,26 @@ def _download_root() -> tempfile.TemporaryDirectory[str]:
 def _can_skip_indexes() -> bool:
     """Whether this xarray can open a file without building its indexes."""
     return "create_default_indexes" in inspect.signature(xr.open_dataset).parameters
+
+
+@contextlib.contextmanager
+def bounded_chunk_cache(size: int = CHUNK_CACHE_BYTES) -> Iterator[None]:
+    """Give variables of the NetCDF files opened or created meanwhile a small chunk cache.
+
+    netCDF-C gives every variable a 64 MB HDF5 chunk cache, kept while the file is open:
+    cropping two compressed variables held 130 MB of decompressed chunks. The cache size is
+    fixed when a variable is opened or defined, so this sets netCDF-C's default around those
+    calls only (under :data:`NETCDF_LOCK`) and restores it after.
+    """
+    import netCDF4
+
+    with NETCDF_LOCK:
+        previous = netCDF4.get_chunk_cache()
+        netCDF4.set_chunk_cache(size)
+        try:
+            yield
+        finally:
+            netCDF4.set_chunk_cache(*previous)
 
 
 def _local_path(uri: str) -> Path:
@@ -119,13 +154,41 @@ def open_one(uri: str, spec: FileSource, *, indexes: bool = True) -> xr.Dataset:
             kwargs.setdefault("create_default_indexes", False)
         kwargs.setdefault("cache", False)
         kwargs.setdefault("engine", "netcdf4")
-        return xr.open_dataset(path, chunks=chunks, **kwargs)
+        with bounded_chunk_cache():
+            return xr.open_dataset(path, chunks=chunks, **kwargs)
     except RompyError:
         raise
     except FileNotFoundError as error:
         raise DataSourceError(f"{uri} does not exist") from error
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:
         raise DataSourceError(f"cannot read {uri} as NetCDF or Zarr: {error}") from error
+
+
+def _reads_hdf5_directly(spec: FileSource) -> bool:
+    """Whether later files of ``spec`` may be read with h5py instead of netCDF-C."""
+    options = dict(spec.kwargs)
+    engine = options.pop("engine", "netcdf4")
+    return (
+        spec.chunks is None
+        and engine in {"netcdf4", "h5netcdf"}
+        and set(options) <= DECODE_OPTIONS
+        and hdf5_reader_available()
+    )
+
+
+def _open_later(uri: str, spec: FileSource, first: xr.Dataset) -> xr.Dataset | Part:
+    """Open a file after the first of a series, like the first (h5py when possible).
+
+    Raises:
+        DataSourceError: The file is missing or unreadable.
+    """
+    if is_local(uri) and not is_zarr(uri, spec.kwargs) and _reads_hdf5_directly(spec):
+        path = _local_path(uri)
+        if is_hdf5(path):
+            variables = read_like(path, first, spec.concat_dim, spec.kwargs)
+            if variables is not None:
+                return variables
+    return open_one(uri, spec, indexes=spec.chunks is not None)
 
 
 def _downloaded(uri: str) -> Path:
@@ -150,35 +213,54 @@ def _copy_chained(uri: str, destination: Path) -> Path:
     return destination
 
 
-def _first_value(dataset: xr.Dataset, dim: str) -> Any:
-    if dim in dataset.coords and dataset[dim].size:
-        return dataset[dim].values.ravel()[0]
+def _first_value(part: Part, dim: str) -> Any:
+    if dim in part and part[dim].size:
+        return part[dim].values.ravel()[0]
     return np.datetime64("NaT")
 
 
-def combine(datasets: list[xr.Dataset], dim: str, what: str) -> xr.Dataset:
-    """Join lazily opened datasets along ``dim``, ordered by their first value.
+def combine(
+    first: xr.Dataset, others: Sequence[xr.Dataset | Part], dim: str, what: str
+) -> xr.Dataset:
+    """Join lazily opened files along ``dim``, ordered by their first value.
 
-    Variables without ``dim`` are taken from the first dataset; no data is read (dask-backed
-    datasets are concatenated by dask, the others by :func:`lazy_concat`).
+    No data is read: dask-backed datasets are concatenated by dask, the others by
+    :func:`lazy_concat`.
+
+    Args:
+        first: A file opened by xarray: variables without ``dim``, attributes and encodings
+            come from it.
+        others: The other files: datasets, or the variables that
+            :func:`~rompy.adapters.data_multifile.read_like` gives.
+        dim: The dimension the files follow each other on.
+        what: Name of the data, for messages.
 
     Raises:
-        DataSourceError: A dataset lacks ``dim`` or the others' grids differ.
+        DataSourceError: A file lacks ``dim`` or the others' grids differ.
     """
-    if len(datasets) == 1:
-        return datasets[0]
-    lacking = [index for index, dataset in enumerate(datasets) if dim not in dataset.dims]
+    if not others:
+        return first
+    parts = [first.variables] + [
+        item.variables if isinstance(item, xr.Dataset) else item for item in others
+    ]
+    lacking = [
+        index
+        for index, part in enumerate(parts)
+        if not any(dim in variable.dims for variable in part.values())
+    ]
     if lacking:
         raise DataSourceError(
             f"{what}: cannot combine files along {dim!r}: file {lacking[0] + 1} has no "
             f"{dim!r} dimension; set concat_dim to the dimension the files follow each other on"
         )
-    ordered = sorted(datasets, key=lambda dataset: _first_value(dataset, dim))
-    if not any(variable.chunks for variable in ordered[0].variables.values()):
-        return lazy_concat(ordered, dim, what)
+    if not any(variable.chunks for variable in first.variables.values()):
+        ordered = sorted(parts, key=lambda part: _first_value(part, dim))
+        return lazy_concat(ordered, dim, what, first)
+    datasets = [first, *(item for item in others if isinstance(item, xr.Dataset))]
+    ordered_datasets = sorted(datasets, key=lambda dataset: _first_value(dataset.variables, dim))
     try:
         return xr.concat(
-            ordered,
+            ordered_datasets,
             dim=dim,
             data_vars="minimal",
             coords="minimal",
@@ -201,11 +283,9 @@ class FileOpener:
                 nothing, or ``variable`` is not in the data.
         """
         uris = expand_uris(spec.uris)
-        lazy = spec.chunks is None
-        datasets = [
-            open_one(uri, spec, indexes=index == 0 or not lazy) for index, uri in enumerate(uris)
-        ]
-        dataset = combine(datasets, spec.concat_dim, spec.describe())
+        first = open_one(uris[0], spec)
+        others = [_open_later(uri, spec, first) for uri in uris[1:]]
+        dataset = combine(first, others, spec.concat_dim, spec.describe())
         log.debug("source_opened", source=spec.describe(), files=len(uris))
         if spec.variable is None:
             return dataset

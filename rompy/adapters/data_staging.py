@@ -49,6 +49,9 @@ log = get_logger(__name__)
 DEFAULT_LIMIT = 4
 """Data items written at once."""
 
+ITEMS_PATH = "config.data"
+"""Where a run's data items are in its config (the stager names failing items by it)."""
+
 
 class RegistryOpener:
     """A SourceOpener dispatching on the source spec's class through the registry."""
@@ -256,19 +259,24 @@ def _refuse_duplicate_outputs(request: StageRequest) -> None:
             raise ConfigError(
                 f"data items {earlier!r} and {item.name!r} both write {item.output_name!r}; "
                 "give one of them another id or filename",
-                path=f"data.{item.name}",
+                path=f"{ITEMS_PATH}.{item.name}",
             )
 
 
 def _naming_item(error: RompyError, name: str) -> RompyError:
-    """The same error, its message starting with the item's name."""
+    """The same error, naming the item.
+
+    A ConfigError's path (relative to the item's spec) gains ``config.data.<name>``; other
+    errors' messages start with the item's name.
+    """
     named = (f"{name}:", f"{name} ")
     if isinstance(error, ConfigError):
-        return (
-            error
-            if error.message.startswith(named)
-            else type(error)(f"{name}: {error.message}", path=error.path, value=error.value)
-        )
+        if error.path.startswith("config."):
+            return error
+        item_path = f"{ITEMS_PATH}.{name}"
+        path = f"{item_path}.{error.path}" if error.path else item_path
+        message = error.message.removeprefix(f"{name}: ")
+        return type(error)(message, path=path, value=error.value)
     text = str(error)
     if text.startswith(named):
         return error

@@ -356,6 +356,19 @@ class SpectralBoundaryHandler:
             f"{boundary.sizes.get(spec.coords.t, 1)} times from {spec.source.describe()}",
         )
 
+    def key_parts(self, request: DataRequest, opener: SourceOpener[Any]) -> dict[str, str] | None:
+        """What decides the output, known before opening the spectra; ``None``: not cacheable.
+
+        The source's content (identity), the spec, the grid (boundary points) and, when
+        cropping in time, the period: a cache hit then never opens the source.
+        """
+        spec = request.item.spec
+        identity = opener.identity(spec.source) if isinstance(spec, BoundaryWaveStation) else ""
+        if not identity:
+            return None
+        period = repr(request.period) if getattr(spec, "crop_data", True) else ""
+        return self.cache_parts(request, identity, {}) | {"ranges": "", "period": period}
+
     @staticmethod
     def cache_parts(
         request: DataRequest, identity: str, ranges: dict[str, Slice]

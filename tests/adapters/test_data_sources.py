@@ -6,14 +6,22 @@ import os
 import time
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import fsspec
+import netCDF4
 import numpy as np
 import pandas as pd
 import pytest
 import xarray as xr
 
-from rompy.adapters.data_sources import CsvOpener, DatasetOpener, FileOpener
+from rompy.adapters import data_sources
+from rompy.adapters.data_sources import (
+    CsvOpener,
+    DatasetOpener,
+    FileOpener,
+    bounded_chunk_cache,
+)
 from rompy.domain.errors import DataSourceError
 from rompy.domain.sources import CsvSource, DatasetSource, FileSource
 from tests.adapters.data_samples import (
@@ -229,3 +237,131 @@ def test_an_in_memory_object_that_is_not_a_dataset_is_refused() -> None:
 
 def test_an_in_memory_dataset_has_no_identity_and_is_never_cached() -> None:
     assert "" == DatasetOpener().identity(DatasetSource(dataset=linear_field(hours=2)))
+
+
+# --- series of files read straight from HDF5 ------------------------------------------------
+
+
+def count_xarray_opens(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record every file the opener hands to xarray (netCDF-C)."""
+    opened: list[str] = []
+    real = data_sources.open_one
+
+    def counting(uri: str, spec: FileSource, **options: Any) -> xr.Dataset:
+        opened.append(Path(uri).name)
+        return real(uri, spec, **options)
+
+    monkeypatch.setattr(data_sources, "open_one", counting)
+    return opened
+
+
+def test_only_the_first_file_of_a_series_is_opened_by_xarray(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("h5py")
+    write_daily_files(tmp_path, 3)
+    opened = count_xarray_opens(monkeypatch)
+    dataset = open_file(tmp_path / "wind_*.nc")
+    assert ["wind_00.nc"] == opened
+    xr.testing.assert_identical(linear_field(hours=72), dataset.load())
+
+
+def test_packed_values_of_each_file_decode_with_that_files_scale(tmp_path: Path) -> None:
+    full = linear_field(hours=48)
+    for day, scale in enumerate((0.01, 0.5)):
+        encoding = {"dtype": "int16", "scale_factor": scale, "_FillValue": -32767}
+        daily = full.isel(time=slice(24 * day, 24 * (day + 1)))
+        daily.to_netcdf(tmp_path / f"packed_{day}.nc", encoding={"u10": encoding})
+    dataset = open_file(tmp_path / "packed_*.nc").load()
+    assert np.allclose(full.u10.values[:24], dataset.u10.values[:24], atol=0.005)
+    assert np.allclose(full.u10.values[24:], dataset.u10.values[24:], atol=0.25)
+
+
+def test_missing_values_of_later_files_become_nan(tmp_path: Path) -> None:
+    full = linear_field(hours=48)
+    full["u10"][30, 2, 3] = np.nan
+    for day in range(2):
+        encoding = {"dtype": "int16", "scale_factor": 0.01, "_FillValue": -32767}
+        daily = full.isel(time=slice(24 * day, 24 * (day + 1)))
+        daily.to_netcdf(tmp_path / f"gap_{day}.nc", encoding={"u10": encoding})
+    dataset = open_file(tmp_path / "gap_*.nc")
+    assert np.isnan(float(dataset.u10[30, 2, 3]))
+
+
+def test_every_file_of_a_series_decodes_as_xarray_opens_it_alone(tmp_path: Path) -> None:
+    full = linear_field(hours=48)
+    full["age"] = ("time", np.arange(48.0), {"units": "hours"})
+    full["speed"] = ("time", np.arange(48.0), {"units": "m s-1"})
+    paths = []
+    for day in range(2):
+        paths.append(tmp_path / f"d_{day}.nc")
+        full.isel(time=slice(24 * day, 24 * (day + 1))).to_netcdf(paths[-1])
+    alone = [xr.open_dataset(path).load() for path in paths]
+    expected = xr.concat(alone, "time", data_vars="all")
+    combined = open_file(tmp_path / "d_*.nc").load()
+    xr.testing.assert_identical(expected[["age", "speed"]], combined[["age", "speed"]])
+
+
+def test_a_netcdf3_file_in_a_series_is_opened_by_xarray(tmp_path: Path) -> None:
+    first, second = write_daily_files(tmp_path, 2)
+    xr.open_dataset(second).load().to_netcdf(tmp_path / "classic.nc", format="NETCDF3_64BIT")
+    dataset = open_file([first, tmp_path / "classic.nc"])
+    xr.testing.assert_equal(linear_field(hours=48), dataset.load())
+
+
+def test_a_later_file_missing_a_variable_is_named(tmp_path: Path) -> None:
+    first, second = write_daily_files(tmp_path, 2)
+    xr.open_dataset(second).load().drop_vars("v10").to_netcdf(tmp_path / "short.nc")
+    with pytest.raises(DataSourceError, match=r"file 2 has variables \['u10'\], the first"):
+        open_file([first, tmp_path / "short.nc"])
+
+
+def test_files_with_an_unlimited_time_dimension_combine(tmp_path: Path) -> None:
+    full = linear_field(hours=48)
+    for day in range(2):
+        daily = full.isel(time=slice(24 * day, 24 * (day + 1)))
+        daily.to_netcdf(tmp_path / f"open_{day}.nc", unlimited_dims=["time"])
+    xr.testing.assert_equal(full, open_file(tmp_path / "open_*.nc").load())
+
+
+def test_a_later_file_on_a_shifted_grid_of_the_same_shape_is_refused(tmp_path: Path) -> None:
+    linear_field().to_netcdf(tmp_path / "a.nc")
+    linear_field(start="2023-01-02", lon=(101.0, 121.0, 0.5)).to_netcdf(tmp_path / "b.nc")
+    with pytest.raises(DataSourceError, match="coordinate 'longitude' of file 2 differs"):
+        open_file([tmp_path / "a.nc", tmp_path / "b.nc"])
+
+
+def test_a_series_keeps_the_first_files_attributes_and_time_units(tmp_path: Path) -> None:
+    full = linear_field(hours=48).assign_attrs(title="winds")
+    full.u10.attrs["units"] = "m s-1"
+    for day in range(2):
+        full.isel(time=slice(24 * day, 24 * (day + 1))).to_netcdf(tmp_path / f"w_{day}.nc")
+    dataset = open_file(tmp_path / "w_*.nc")
+    assert ("winds", "m s-1", "hours since 2023-01-01 00:00:00") == (
+        dataset.attrs["title"],
+        dataset.u10.attrs["units"],
+        dataset.time.encoding["units"],
+    )
+
+
+def test_data_of_later_files_stay_unread_until_needed(tmp_path: Path) -> None:
+    write_daily_files(tmp_path, 2)
+    dataset = open_file(tmp_path / "wind_*.nc")
+    assert not dataset["u10"].variable._in_memory
+
+
+def test_a_file_of_an_open_series_can_be_rewritten_and_is_read_anew(tmp_path: Path) -> None:
+    _, second = write_daily_files(tmp_path, 2)
+    open_file(tmp_path / "wind_*.nc").load()
+    with xr.open_dataset(second) as day:
+        changed = day.load() + 100.0
+    changed.to_netcdf(second)
+    dataset = open_file(tmp_path / "wind_*.nc")
+    xr.testing.assert_equal(changed.u10, dataset.u10.isel(time=slice(24, 48)).load())
+
+
+def test_the_netcdf_chunk_cache_is_small_only_while_opening() -> None:
+    before = netCDF4.get_chunk_cache()
+    with bounded_chunk_cache(2**20):
+        inside = netCDF4.get_chunk_cache()[0]
+    assert (2**20, before) == (inside, netCDF4.get_chunk_cache())

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import netCDF4
 import numpy as np
 import pandas as pd
 import pytest
@@ -282,6 +283,14 @@ def test_a_wrong_coordinate_name_suggests_setting_coords(staging: Path, wind_fil
         stage(staging, grid_item(wind_file, coords=DatasetCoords(x="lon")))
 
 
+def test_a_wrong_coordinate_name_is_named_by_its_full_config_path(
+    staging: Path, wind_file: Path
+) -> None:
+    with pytest.raises(ConfigError) as raised:
+        stage(staging, grid_item(wind_file, coords=DatasetCoords(x="lon")))
+    assert str(raised.value).startswith("config.data.wind.coords.x: 'lon' is not a coordinate")
+
+
 def test_a_missing_file_is_an_error_and_nothing_is_written(staging: Path, tmp_path: Path) -> None:
     with pytest.raises(DataSourceError, match=r"wind: .*missing\.nc does not exist"):
         stage(staging, grid_item(tmp_path / "missing.nc"))
@@ -317,6 +326,28 @@ def test_a_derived_variable_over_a_missing_name_is_an_error(staging: Path, wind_
     item = grid_item(wind_file, filter=Filter(derived={"speed": "np.hypot(u, v)"}))
     with pytest.raises(ConfigError, match=r"uses u, v, which the data does not have"):
         stage(staging, item)
+
+
+def test_a_failing_derived_variable_is_named_by_its_full_config_path(
+    staging: Path, wind_file: Path
+) -> None:
+    item = grid_item(wind_file, filter=Filter(derived={"speed": "np.hypot(u, v)"}))
+    with pytest.raises(ConfigError) as raised:
+        stage(staging, item)
+    assert ("config.data.wind.filter.derived.speed", "np.hypot(u, v)") == (
+        raised.value.path,
+        raised.value.value,
+    )
+    assert not raised.value.message.startswith("wind:")
+
+
+def test_two_items_writing_one_file_name_the_second_by_its_config_path(
+    staging: Path, wind_file: Path
+) -> None:
+    items = (grid_item(wind_file, "a", id="same"), grid_item(wind_file, "b", id="same"))
+    with pytest.raises(ConfigError) as raised:
+        stage(staging, *items)
+    assert "config.data.b" == raised.value.path
 
 
 def test_a_failing_write_leaves_nothing_behind(staging: Path, tmp_path: Path) -> None:
@@ -498,3 +529,26 @@ def test_a_crop_written_in_blocks_holds_the_same_values(tmp_path: Path) -> None:
     write_netcdf(big, tmp_path / "big.nc")
     with xr.open_dataset(tmp_path / "big.nc") as reread:
         xr.testing.assert_equal(big, reread.load())
+
+
+def test_compressed_blocks_fill_whole_output_chunks() -> None:
+    dataset = linear_field(hours=25)
+    for name in ("u10", "v10"):
+        dataset[name].encoding.update(zlib=True, complevel=1)
+    blocked = in_blocks(dataset, block_bytes=10 * 41 * 41 * 8)
+    assert ((10, 10, 5), (10, 41, 41)) == (
+        blocked.u10.chunks[0],
+        blocked.u10.encoding["chunksizes"],
+    )
+
+
+def test_a_big_compressed_crop_is_written_one_step_per_chunk(tmp_path: Path) -> None:
+    big = linear_field(hours=14, lon=(100.0, 120.0, 0.05), lat=(-40.0, -20.0, 0.05))
+    for name in ("u10", "v10"):
+        big[name].encoding.update(zlib=True, complevel=1)
+    write_netcdf(big, tmp_path / "big.nc")
+    with netCDF4.Dataset(tmp_path / "big.nc") as nc:
+        chunking = nc["u10"].chunking()
+    with xr.open_dataset(tmp_path / "big.nc") as reread:
+        xr.testing.assert_equal(big, reread.load())
+    assert [1, 401, 401] == chunking

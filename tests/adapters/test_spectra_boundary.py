@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,8 @@ import pandas as pd
 import pytest
 import xarray as xr
 
+from rompy.adapters.data_cache import DataCache
+from rompy.adapters.data_staging import LocalDataStager
 from rompy.adapters.spectra_boundary import (
     SpectralBoundaryHandler,
     site_distances,
@@ -19,12 +22,13 @@ from rompy.adapters.spectra_boundary import (
     write_spectra,
 )
 from rompy.adapters.wavespectra_source import WavespectraOpener
+from rompy.bootstrap import bootstrap
 from rompy.domain.data import BoundaryWaveStation, DataItem
 from rompy.domain.errors import ConfigError, DataSourceError
 from rompy.domain.grid import RegularGrid
 from rompy.domain.sources import DatasetSource, WavespectraSource
 from rompy.domain.time import TimeRange
-from rompy.ports.data import DataRequest
+from rompy.ports.data import DataRequest, StageRequest
 
 wavespectra = pytest.importorskip("wavespectra")
 
@@ -288,3 +292,52 @@ def test_a_file_source_gets_cache_parts_naming_its_identity(tmp_path: Path) -> N
     prepared = SpectralBoundaryHandler().prepare(_request(spec), Opener())
 
     assert WavespectraOpener().identity(source) == (prepared.cache_parts or {}).get("source")
+
+
+def test_key_parts_of_an_in_memory_source_are_none() -> None:
+    spec = BoundaryWaveStation(source=DatasetSource(dataset=_sites([111.0], [-31.0], [2.0])))
+
+    assert None is SpectralBoundaryHandler().key_parts(_request(spec), Opener())
+
+
+def test_key_parts_name_the_source_the_grid_and_the_period(tmp_path: Path) -> None:
+    path = tmp_path / "spectra.nc"
+    _sites([111.0], [-31.0], [2.0]).spec.to_netcdf(str(path))
+    source = WavespectraSource(uri=str(path), reader="read_netcdf")
+    period = TimeRange(start=datetime(2023, 1, 1, 6), end=datetime(2023, 1, 1, 12))
+
+    parts = SpectralBoundaryHandler().key_parts(
+        _request(BoundaryWaveStation(source=source), period), Opener()
+    )
+
+    assert (WavespectraOpener().identity(source), repr(GRID), repr(period)) == (
+        (parts or {}).get("source"),
+        (parts or {}).get("grid"),
+        (parts or {}).get("period"),
+    )
+
+
+def _stage_boundary(stager: LocalDataStager, spec: BoundaryWaveStation, staging: Path) -> bytes:
+    request = StageRequest(items=(DataItem(name="bnd", spec=spec),), grid=GRID, staging_dir=staging)
+    staged = stager.stage(request)
+    staging.mkdir(parents=True)
+    stager.commit(staged, staging)
+    return (staging / "bnd.nc").read_bytes()
+
+
+def test_a_cache_hit_does_not_open_the_spectra_again(tmp_path: Path) -> None:
+    path = tmp_path / "spectra.nc"
+    _sites([111.0], [-31.0], [2.0]).spec.to_netcdf(str(path))
+    spec = BoundaryWaveStation(
+        source=WavespectraSource(uri=str(path), reader="read_netcdf"), tolerance=5.0
+    )
+    registry = bootstrap(load_entry_points=False).plugins.registry
+    stager = LocalDataStager(registry=registry, cache=DataCache(tmp_path / "cache"))
+    first = _stage_boundary(stager, spec, tmp_path / "out" / "one")
+    stamp = path.stat()
+    path.write_bytes(b"\0" * stamp.st_size)
+    os.utime(path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+
+    second = _stage_boundary(stager, spec, tmp_path / "out" / "two")
+
+    assert first == second
