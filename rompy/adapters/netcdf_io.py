@@ -2,7 +2,8 @@
 
 Data items are written by parallel threads, and the netCDF-C/HDF5 libraries underneath xarray
 are not thread-safe across files: two writes at once crashed the process (segmentation fault)
-in about half of the runs with several items. Every NetCDF write in rompy holds this lock.
+in about half of the runs with several items. rompy holds this lock while it opens, reads
+(through h5py) or writes NetCDF files.
 """
 
 from __future__ import annotations
@@ -10,4 +11,4 @@ from __future__ import annotations
 import threading
 
 NETCDF_LOCK = threading.RLock()
-"""Held while any rompy adapter writes a NetCDF file."""
+"""Held while a rompy adapter opens, reads or writes a NetCDF file."""
