@@ -27,7 +27,8 @@ from rompy.log import get_logger
 log = get_logger(__name__)
 
 
-def _listed(names: Iterable[Any]) -> str:
+def listed_names(names: Iterable[Any]) -> str:
+    """Return ``names`` sorted and comma-separated (``none`` when empty), for messages."""
     return ", ".join(sorted(str(name) for name in names)) or "none"
 
 
@@ -65,7 +66,7 @@ def sort_by(dataset: xr.Dataset, coords: tuple[str, ...], what: str) -> xr.Datas
         if name not in dataset.coords:
             raise DataSourceError(
                 f"{what}: cannot sort by {name!r}; the data's coordinates are "
-                f"{_listed(dataset.coords)}"
+                f"{listed_names(dataset.coords)}"
             )
         dataset = dataset.sortby(name)
     return dataset
@@ -83,7 +84,7 @@ def subset(dataset: xr.Dataset, data_vars: tuple[str, ...], what: str) -> xr.Dat
     if missing:
         raise DataSourceError(
             f"{what}: variable(s) {', '.join(missing)} not in the data; it has "
-            f"{_listed(dataset.data_vars)}"
+            f"{listed_names(dataset.data_vars)}"
         )
     return dataset[list(data_vars)]
 
@@ -101,7 +102,7 @@ def crop(dataset: xr.Dataset, ranges: Mapping[str, Slice], what: str) -> xr.Data
         if name not in dataset.coords:
             raise DataSourceError(
                 f"{what}: cannot crop {name!r}; the data's coordinates are "
-                f"{_listed(dataset.coords)}"
+                f"{listed_names(dataset.coords)}"
             )
         _check_bound_kind(dataset[name], bounds, name, what)
         if bounds.start is None and bounds.stop is None:
@@ -196,7 +197,8 @@ def rename(dataset: xr.Dataset, mapping: Mapping[str, str], what: str) -> xr.Dat
     missing = [name for name in mapping if name not in dataset.variables]
     if missing:
         raise DataSourceError(
-            f"{what}: cannot rename {', '.join(missing)}; the data has {_listed(dataset.variables)}"
+            f"{what}: cannot rename {', '.join(missing)}; "
+            f"the data has {listed_names(dataset.variables)}"
         )
     return dataset.rename(dict(mapping))
 

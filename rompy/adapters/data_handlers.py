@@ -28,7 +28,7 @@ import pandas as pd
 import xarray as xr
 
 from rompy import __version__
-from rompy.adapters.data_filters import apply_filter
+from rompy.adapters.data_filters import apply_filter, listed_names, subset
 from rompy.adapters.data_multifile import release_open_files
 from rompy.adapters.data_sources import bounded_chunk_cache
 from rompy.adapters.netcdf_io import NETCDF_LOCK
@@ -55,32 +55,11 @@ KEPT_ENCODING = frozenset(
 """Encoding carried from the source to the written file (chunk layouts are not)."""
 
 
-def _listed(names: Any) -> str:
-    return ", ".join(sorted(str(name) for name in names)) or "none"
-
-
-def select_variables(dataset: xr.Dataset, variables: tuple[str, ...], what: str) -> xr.Dataset:
-    """Keep ``variables`` (all when empty).
-
-    Raises:
-        DataSourceError: A variable is not in the data; the message lists what it has.
-    """
-    if not variables:
-        return dataset
-    missing = [name for name in variables if name not in dataset.data_vars]
-    if missing:
-        raise DataSourceError(
-            f"{what}: variable(s) {', '.join(missing)} not in the data; it has "
-            f"{_listed(dataset.data_vars)}"
-        )
-    return dataset[list(variables)]
-
-
 def _coordinate(dataset: xr.Dataset, name: str, axis: str) -> xr.DataArray:
     if name not in dataset.coords:
         raise ConfigError(
             f"{name!r} is not a coordinate of the data; it has "
-            f"{_listed(dataset.coords)}; set coords.{axis} to the right name",
+            f"{listed_names(dataset.coords)}; set coords.{axis} to the right name",
             path=f"coords.{axis}",
             value=name,
         )
@@ -243,7 +222,7 @@ class GriddedHandler:
         spec = item.spec
         if not isinstance(spec, DataPoint):
             raise ConfigError(f"{item.name}: {type(spec).__name__} is not point or grid data")
-        dataset = select_variables(opener.open(spec.source), spec.variables, item.name)
+        dataset = subset(opener.open(spec.source), spec.variables, item.name)
         window = crop_window(spec, request.grid, request.period)
         ranges = window_ranges(dataset, spec, window, item.name)
         dataset = apply_filter(dataset, spec.filter.with_crop(ranges), item.name)

@@ -18,7 +18,6 @@ Example:
 from __future__ import annotations
 
 import os
-import secrets
 import shutil
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -27,6 +26,7 @@ from typing import Any
 import attrs
 
 from rompy.adapters.parallel_fetch import fetch_all
+from rompy.adapters.sibling_folders import new_sibling_folder
 from rompy.domain.data import DataItem
 from rompy.domain.errors import ConfigError, DataSourceError, RompyError, StagingError
 from rompy.domain.sources import SourceSpec
@@ -153,7 +153,7 @@ class LocalDataStager:
             return StagedData()
         prepared = self.check(request)
         created = _create_parents(request.staging_dir.parent)
-        workdir = _new_sibling(request.staging_dir)
+        workdir = new_sibling_folder(request.staging_dir, "data")
         opener = RegistryOpener(self._registry)
         try:
             fetches = {
@@ -301,19 +301,6 @@ def _create_parents(folder: Path) -> tuple[Path, ...]:
     except OSError as error:
         raise StagingError(f"cannot create output dir {folder}: {error}") from error
     return missing
-
-
-def _new_sibling(staging_dir: Path) -> Path:
-    for _ in range(100):
-        candidate = staging_dir.with_name(f"{staging_dir.name}.rompy-data-{secrets.token_hex(4)}")
-        try:
-            candidate.mkdir()
-        except FileExistsError:
-            continue
-        except OSError as error:
-            raise StagingError(f"cannot create a folder next to {staging_dir}: {error}") from error
-        return candidate
-    raise StagingError(f"cannot find a free temporary name next to {staging_dir}")
 
 
 def _remove_tree(path: Path) -> None:

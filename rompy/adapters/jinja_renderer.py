@@ -18,7 +18,6 @@ Example:
 from __future__ import annotations
 
 import os
-import secrets
 import shutil
 import stat
 from collections.abc import Callable, Iterator, Mapping
@@ -31,6 +30,7 @@ import jinja2
 import jinja2.bccache
 from jinja2.sandbox import SandboxedEnvironment
 
+from rompy.adapters.sibling_folders import new_sibling_folder, sibling_name
 from rompy.adapters.template_sources import TemplateEntry, TemplateTree, open_template
 from rompy.domain.errors import RompyError, StagingError, TemplateError
 from rompy.domain.model_run import DATE_FORMAT
@@ -326,7 +326,7 @@ def _created_parents(folder: Path) -> Iterator[None]:
 @contextmanager
 def _temporary_sibling(staging: Path) -> Iterator[Path]:
     """Yield a new empty folder next to ``staging``; remove it unless it was moved away."""
-    workdir = _new_sibling_folder(staging)
+    workdir = new_sibling_folder(staging, "tmp")
     try:
         yield workdir
     except OSError as exc:
@@ -336,30 +336,13 @@ def _temporary_sibling(staging: Path) -> Iterator[Path]:
             _remove_quietly(workdir)
 
 
-def _new_sibling_folder(staging: Path) -> Path:
-    for _ in range(100):
-        candidate = _sibling_name(staging, "tmp")
-        try:
-            candidate.mkdir()
-        except FileExistsError:
-            continue
-        except OSError as exc:
-            raise StagingError(f"cannot create a folder next to {staging}: {exc}") from exc
-        return candidate
-    raise StagingError(f"cannot find a free temporary name next to {staging}")
-
-
-def _sibling_name(staging: Path, purpose: str) -> Path:
-    return staging.with_name(f"{staging.name}.rompy-{purpose}-{secrets.token_hex(4)}")
-
-
 def _move_into_place(workdir: Path, staging: Path, *, replace: bool) -> None:
     if not _exists(staging):
         os.rename(workdir, staging)
         return
     if not replace:
         raise _already_exists(staging)
-    aside = _sibling_name(staging, "old")
+    aside = sibling_name(staging, "old")
     os.rename(staging, aside)
     try:
         os.rename(workdir, staging)
