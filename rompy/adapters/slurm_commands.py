@@ -5,14 +5,17 @@ on the :class:`SlurmScheduler` protocol, so its polling logic can be tested agai
 in-memory scheduler (see ``tests/unit``).
 
 Status comes from one ``squeue --states=all`` call for any number of jobs: it lists running
-jobs and, for ``MinJobAge`` seconds after they end, finished ones with their final state and
-exit status.
+jobs and, for ``MinJobAge`` seconds after they end, finished ones with their final state, exit
+status and start and end times. Times are asked for as Unix seconds
+(``SLURM_TIME_FORMAT=%s``), so they do not depend on the time zone of the machine.
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -27,8 +30,11 @@ log = get_logger(__name__)
 INSTALL_HINT = "install SLURM (scripts/engines/slurm.sh)"
 """How to get the SLURM tools, named in errors."""
 
-SQUEUE_FIELDS = ("JobArrayID", "JobID", "State", "exit_code", "Reason")
+SQUEUE_FIELDS = ("JobArrayID", "JobID", "State", "exit_code", "Reason", "StartTime", "EndTime")
 """The ``squeue --Format`` fields read, in order."""
+
+TIME_FORMAT_ENV = {"SLURM_TIME_FORMAT": "%s"}
+"""Environment that makes SLURM's tools print times as Unix seconds."""
 
 FINAL_STATES = frozenset(
     {"COMPLETED", "FAILED", "OUT_OF_MEMORY", "NODE_FAIL", "BOOT_FAIL", "TIMEOUT"}
@@ -65,6 +71,10 @@ class JobStatus:
         state: SLURM's job state, such as ``RUNNING`` or ``COMPLETED``.
         exit_status: The raw wait status (exit code times 256 plus the signal number).
         reason: Why the job is pending or ended, as SLURM says it.
+        started_at: When the job started running (UTC, naive); None when SLURM does not say.
+            A pending job has none; a job cancelled while pending gets the cancel time.
+        ended_at: When the job ended (UTC, naive), or, while it runs, when its time limit
+            will end it; None when SLURM does not say.
     """
 
     job_id: str
@@ -72,6 +82,8 @@ class JobStatus:
     state: str
     exit_status: int = 0
     reason: str = ""
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
 
     @property
     def finished(self) -> bool:
@@ -116,23 +128,46 @@ class SlurmScheduler(Protocol):
         ...
 
 
+def parse_slurm_time(text: str) -> datetime | None:
+    """Parse a time SLURM printed; return it in UTC (naive), None for no time.
+
+    Accepts Unix seconds (what SLURM prints under :data:`TIME_FORMAT_ENV`) and SLURM's
+    default ``YYYY-MM-DDTHH:MM:SS``, which is local time. SLURM's words for no time
+    (``N/A``, ``Unknown``, ``None``) and anything else give None.
+
+    Example:
+        >>> parse_slurm_time("1795576437")
+        datetime.datetime(2026, 11, 25, 3, 13, 57)
+    """
+    text = text.strip()
+    if text.isdigit():
+        return datetime.fromtimestamp(int(text), UTC).replace(tzinfo=None)
+    try:
+        local = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return local.astimezone(UTC).replace(tzinfo=None)
+
+
 def parse_squeue_line(line: str) -> JobStatus | None:
     """Parse one line of ``squeue --Format`` with :data:`SQUEUE_FIELDS`; None if malformed.
 
     Example:
-        >>> parse_squeue_line("12_1|14|FAILED|768|NonZeroExitCode|").exit_code
+        >>> parse_squeue_line("12_1|14|FAILED|768|NonZeroExitCode|1795576440|1795576441|").exit_code
         3
     """
     parts = line.strip().split(_SEPARATOR)
     if len(parts) < len(SQUEUE_FIELDS) or not parts[0]:
         return None
-    job_id, task_job_id, state, exit_status, reason = parts[: len(SQUEUE_FIELDS)]
+    job_id, task_job_id, state, exit_status, reason, started, ended = parts[: len(SQUEUE_FIELDS)]
     return JobStatus(
         job_id=job_id,
         task_job_id=task_job_id,
         state=state.split()[0] if state.strip() else "UNKNOWN",
         exit_status=int(exit_status) if exit_status.strip().isdigit() else 0,
         reason=reason,
+        started_at=parse_slurm_time(started),
+        ended_at=parse_slurm_time(ended),
     )
 
 
@@ -179,11 +214,18 @@ class SlurmCommands:
     def __init__(self, *, command_timeout: float = 60.0) -> None:
         self._command_timeout = command_timeout
 
-    def _run(self, argv: list[str], *, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    def _run(
+        self,
+        argv: list[str],
+        *,
+        cwd: Path | None = None,
+        env: dict[str, str] | None = None,
+    ) -> subprocess.CompletedProcess[str]:
         try:
             return subprocess.run(
                 argv,
                 cwd=cwd,
+                env=None if env is None else os.environ | env,
                 capture_output=True,
                 text=True,
                 timeout=self._command_timeout,
@@ -222,7 +264,9 @@ class SlurmCommands:
             return {}
         fields = ",".join(f"{field}:{_SEPARATOR}" for field in SQUEUE_FIELDS)
         argv = ["squeue", "--noheader", "--array", "--states=all"]
-        result = self._run([*argv, f"--jobs={','.join(job_ids)}", f"--Format={fields}"])
+        result = self._run(
+            [*argv, f"--jobs={','.join(job_ids)}", f"--Format={fields}"], env=TIME_FORMAT_ENV
+        )
         if result.returncode != 0:
             if _UNKNOWN_JOB in result.stderr.lower():
                 return {}

@@ -163,6 +163,7 @@ class SlurmExecutor:
         script.write_text(
             render_batch_script(spec, staging, command, job_name, log_name=request.run_id)
         )
+        submitted_at, submitted_clock = _utc_now(), self._clock()
         job_id = self._submit(spec, script, staging)
         log.info("slurm_job_submitted", run_id=request.run_id, job_id=job_id, script=str(script))
         return JobHandle(
@@ -174,8 +175,8 @@ class SlurmExecutor:
             stdout_pattern=patterns[0],
             stderr_pattern=patterns[1],
             spec=spec,
-            submitted_at=_utc_now(),
-            submitted_clock=self._clock(),
+            submitted_at=submitted_at,
+            submitted_clock=submitted_clock,
         )
 
     def submit_array(
@@ -212,38 +213,10 @@ class SlurmExecutor:
             spec, tasks, job_name=job_name, scheduler_log_dir=script_dir, max_parallel=max_parallel
         )
         script.write_text(text)
+        submitted = _utc_now(), self._clock()
         base_id = self._submit(spec, script, tasks[0].staging_dir)
         log.info("slurm_array_submitted", job_id=base_id, tasks=len(tasks), script=str(script))
-        return self._array_handles(requests, tasks, base_id, job_name, spec)
-
-    def _array_handles(
-        self,
-        requests: Sequence[ExecutionRequest],
-        tasks: Sequence[ArrayTask],
-        base_id: str,
-        job_name: str,
-        spec: SlurmExecution,
-    ) -> list[JobHandle]:
-        now, clock = _utc_now(), self._clock()
-        handles = []
-        for index, (request, task) in enumerate(zip(requests, tasks, strict=True)):
-            stdout, stderr = output_patterns(spec, task.staging_dir, task.log_name)
-            handles.append(
-                JobHandle(
-                    run_id=request.run_id,
-                    job_id=f"{base_id}_{index}",
-                    base_job_id=base_id,
-                    array_index=index,
-                    staging_dir=task.staging_dir,
-                    job_name=job_name,
-                    stdout_pattern=stdout,
-                    stderr_pattern=stderr,
-                    spec=spec,
-                    submitted_at=now,
-                    submitted_clock=clock,
-                )
-            )
-        return handles
+        return _array_handles(requests, tasks, base_id, job_name, spec, submitted)
 
     def _submit(self, spec: SlurmExecution, script: Path, cwd: Path) -> str:
         try:
@@ -383,3 +356,32 @@ def _interval(pending: dict[str, JobHandle]) -> float:
 
 def _job_order(job_id: str) -> tuple[int, ...]:
     return tuple(int(part) for part in job_id.split("_") if part.isdigit())
+
+
+def _array_handles(
+    requests: Sequence[ExecutionRequest],
+    tasks: Sequence[ArrayTask],
+    base_id: str,
+    job_name: str,
+    spec: SlurmExecution,
+    submitted: tuple[datetime, float],
+) -> list[JobHandle]:
+    handles = []
+    for index, (request, task) in enumerate(zip(requests, tasks, strict=True)):
+        stdout, stderr = output_patterns(spec, task.staging_dir, task.log_name)
+        handles.append(
+            JobHandle(
+                run_id=request.run_id,
+                job_id=f"{base_id}_{index}",
+                base_job_id=base_id,
+                array_index=index,
+                staging_dir=task.staging_dir,
+                job_name=job_name,
+                stdout_pattern=stdout,
+                stderr_pattern=stderr,
+                spec=spec,
+                submitted_at=submitted[0],
+                submitted_clock=submitted[1],
+            )
+        )
+    return handles

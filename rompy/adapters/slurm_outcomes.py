@@ -3,6 +3,12 @@
 SLURM's final job state decides the outcome status (:data:`STATE_STATUS`); a job SLURM has
 already forgotten is judged from the exit-code file its batch script wrote into the staging
 dir (:data:`~rompy.domain.slurm.EXIT_CODE_FILE`).
+
+An outcome's ``started_at`` and ``duration`` are the job's real start time and run time
+(SLURM's ``EndTime - StartTime``, to the second) when SLURM reports them; otherwise (a job
+SLURM has forgotten, or one that never reported times) they fall back to the submission time
+and the time since submission. ``details["timing_source"]`` says which (:data:`SLURM_TIMES`
+or :data:`SUBMISSION_TIMES`), and ``details["submitted_at"]`` keeps the submission time.
 """
 
 from __future__ import annotations
@@ -44,6 +50,12 @@ TERM_SIGNAL = 15
 STDERR_LINES_IN_MESSAGE = 5
 """Lines of the error file quoted in a failure message."""
 
+SLURM_TIMES = "slurm"
+"""``details["timing_source"]`` when start and duration are SLURM's StartTime and EndTime."""
+
+SUBMISSION_TIMES = "submission"
+"""``details["timing_source"]`` when they are the submission time and the time since."""
+
 
 @attrs.frozen(kw_only=True)
 class JobHandle:
@@ -59,7 +71,7 @@ class JobHandle:
         stdout_pattern: The stdout file pattern (absolute, SLURM ``%`` tokens).
         stderr_pattern: The stderr file pattern.
         spec: The execution spec.
-        submitted_at: When the job was submitted (UTC, naive).
+        submitted_at: When the job was submitted (UTC, naive; read just before ``sbatch``).
         submitted_clock: Monotonic clock reading at submission.
     """
 
@@ -113,13 +125,51 @@ def _message(handle: JobHandle, status: str, state: str, exit_code: int | None) 
     return f"{job} ended {state} with exit code {exit_code}"
 
 
+@attrs.frozen(kw_only=True)
+class RunTimes:
+    """When a job started and how long it ran, and where those figures come from.
+
+    Attributes:
+        started_at: The start (UTC, naive).
+        duration: Seconds from start to end.
+        source: :data:`SLURM_TIMES` or :data:`SUBMISSION_TIMES`.
+    """
+
+    started_at: datetime
+    duration: float
+    source: str
+
+
+def run_times(handle: JobHandle, job: JobStatus | None, *, now: float) -> RunTimes:
+    """Return the job's real start and run time when SLURM reported both, else estimates.
+
+    With SLURM's StartTime and EndTime (whole seconds) the start is StartTime and the
+    duration ``EndTime - StartTime``. Without them, the start falls back to the submission
+    time and the duration to the time since submission (``now - submitted_clock``). A job
+    cancelled while pending has SLURM's cancel time as both start and end: duration 0.
+
+    Args:
+        handle: The job.
+        job: Its final status, None when SLURM no longer knows it.
+        now: Monotonic clock reading when the job was found finished.
+    """
+    if job is not None and job.started_at is not None and job.ended_at is not None:
+        ran = (job.ended_at - job.started_at).total_seconds()
+        return RunTimes(started_at=job.started_at, duration=max(0.0, ran), source=SLURM_TIMES)
+    return RunTimes(
+        started_at=handle.submitted_at,
+        duration=max(0.0, now - handle.submitted_clock),
+        source=SUBMISSION_TIMES,
+    )
+
+
 def _outcome(
     handle: JobHandle,
     *,
     status: str,
     exit_code: int | None,
     message: str,
-    now: float,
+    times: RunTimes,
     files: tuple[Path | None, Path | None],
     details: dict[str, Any],
 ) -> RunOutcome:
@@ -129,17 +179,24 @@ def _outcome(
         executor=EXECUTOR_TYPE,
         status=status,
         exit_code=exit_code,
-        started_at=handle.submitted_at,
-        duration=max(0.0, now - handle.submitted_clock),
+        started_at=times.started_at,
+        duration=times.duration,
         stdout_path=files[0],
         stderr_path=files[1],
         message=message + tail_text,
-        details={"job_id": handle.job_id, **details},
+        details={
+            "job_id": handle.job_id,
+            "submitted_at": handle.submitted_at.isoformat(),
+            "timing_source": times.source,
+            **details,
+        },
     )
 
 
 def outcome_from_status(handle: JobHandle, job: JobStatus, *, now: float) -> RunOutcome:
     """Return the outcome of a job SLURM reports in a final state.
+
+    Start and duration are SLURM's (see :func:`run_times`).
 
     Args:
         handle: The job.
@@ -160,7 +217,7 @@ def outcome_from_status(handle: JobHandle, job: JobStatus, *, now: float) -> Run
         status=status,
         exit_code=exit_code,
         message=_message(handle, status, job.state, exit_code),
-        now=now,
+        times=run_times(handle, job, now=now),
         files=output_files(handle, job),
         details=details,
     )
@@ -203,7 +260,8 @@ def outcome_from_exit_file(handle: JobHandle, *, now: float) -> RunOutcome:
 
     A number is the command's exit status. ``signal:TERM`` means SLURM stopped the job:
     ``timed_out`` when it ran at least its time limit, else ``cancelled``. No file means the
-    job was killed outright or never started: ``failed``.
+    job was killed outright or never started: ``failed``. SLURM's times are gone with the
+    job, so the start is the submission time and the duration the time since submission.
     """
     status, exit_code, message = _exit_file_verdict(handle, read_exit_file(handle.staging_dir), now)
     return _outcome(
@@ -211,7 +269,7 @@ def outcome_from_exit_file(handle: JobHandle, *, now: float) -> RunOutcome:
         status=status,
         exit_code=exit_code,
         message=message,
-        now=now,
+        times=run_times(handle, None, now=now),
         files=output_files(handle, None),
         details={"slurm_state": None, "resolved_from": EXIT_CODE_FILE},
     )

@@ -62,6 +62,11 @@ node_memory_mb() {
     printf '%s' "$mb"
 }
 
+# Time limits: OverTimeLimit=0 ends a job as soon as its limit is found exhausted, and
+# KillWait=5 gives it 5 s between SIGTERM and SIGKILL. Nothing here can make a TIMEOUT come
+# sooner than that: time limits are whole minutes (sbatch rounds seconds up), and slurmctld
+# looks for exhausted limits every 30 s, a compiled-in constant (PERIODIC_TIMEOUT in
+# src/slurmctld/slurmctld.h, not a slurm.conf setting). A 1-minute job ends 60-90 s after start.
 render_slurm_conf() {
     local host="$1" cpus="$2" memory_mb="$3"
     cat <<EOF

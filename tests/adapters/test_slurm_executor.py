@@ -6,6 +6,8 @@ Skipped when no cluster answers ``sinfo``, except under ``CI=true`` where that f
 from __future__ import annotations
 
 import subprocess
+import time
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -79,6 +81,28 @@ def test_a_job_completes_and_writes_its_outputs_in_the_staging_dir(
     assert "written\n" == (run.staging_dir / "result.txt").read_text()
     assert outcome.stdout_path is not None
     assert "hello\n" == outcome.stdout_path.read_text()
+
+
+HOLD_SECONDS = 3.0
+"""How long the timing test keeps its job held in the queue before releasing it."""
+
+
+def test_a_job_held_in_the_queue_reports_its_real_start_and_run_time(
+    slurm: SlurmExecutor, tmp_path: Path
+) -> None:
+    run = make_request(tmp_path, "held", "sleep 2", additional_options=["--hold"])
+    began = time.monotonic()
+    handle = slurm.submit(run)
+    time.sleep(HOLD_SECONDS)
+    subprocess.run(["scontrol", "release", handle.job_id], check=True, capture_output=True)
+
+    outcome = slurm.wait([handle])[0]
+
+    wall = time.monotonic() - began
+    submitted = datetime.fromisoformat(outcome.details["submitted_at"]).replace(microsecond=0)
+    assert outcome.started_at is not None
+    assert submitted + timedelta(seconds=HOLD_SECONDS) <= outcome.started_at
+    assert 2.0 <= outcome.duration < wall - HOLD_SECONDS + 1.0
 
 
 def test_environment_variables_reach_the_job_unchanged(
@@ -161,6 +185,7 @@ def test_the_client_timeout_cancels_the_job(slurm: SlurmExecutor, tmp_path: Path
 def test_a_job_over_its_slurm_time_limit_ends_timed_out(
     slurm: SlurmExecutor, tmp_path: Path
 ) -> None:
+    """Takes 60-90 s: SLURM's shortest limit is a minute, checked every 30 s (slurm.sh)."""
     run = make_request(tmp_path, "limit", "sleep 300", time_limit="1", poll_interval=2.0)
 
     outcome = slurm.execute(run)

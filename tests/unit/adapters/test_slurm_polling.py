@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -128,7 +129,7 @@ def executor(scheduler: FakeScheduler, clock: FakeClock, **options: float) -> Sl
 
 
 def run_one(
-    tmp_path: Path, plan: Sequence[tuple[str, int]], **spec: object
+    tmp_path: Path, plan: Sequence[tuple[str, int]], **spec: Any
 ) -> tuple[RunOutcome, FakeScheduler, FakeClock]:
     scheduler, clock = FakeScheduler(plan), FakeClock()
     outcome = executor(scheduler, clock).execute(request(tmp_path, **spec))
@@ -143,7 +144,7 @@ COMPLETED = ("COMPLETED", 0)
 
 
 def test_a_squeue_line_gives_state_exit_code_and_signal() -> None:
-    status = parse_squeue_line("12_1|14|FAILED|768|NonZeroExitCode|")
+    status = parse_squeue_line("12_1|14|FAILED|768|NonZeroExitCode|1795576440|1795576441|")
 
     assert status is not None
     assert ("12_1", "14", "FAILED", 3, 0, "NonZeroExitCode") == (
@@ -157,12 +158,14 @@ def test_a_squeue_line_gives_state_exit_code_and_signal() -> None:
 
 
 def test_a_squeue_line_of_a_signalled_job_gives_the_signal() -> None:
-    status = parse_squeue_line("7|7|TIMEOUT|15|TimeLimit|")
+    status = parse_squeue_line("7|7|TIMEOUT|15|TimeLimit|1795576463|1795576530|")
 
     assert (0, 15) == ((status.exit_code, status.signal) if status else None)
 
 
-@pytest.mark.parametrize("line", ["", "garbage", "|1|RUNNING|0|"])
+@pytest.mark.parametrize(
+    "line", ["", "garbage", "|1|RUNNING|0|None|N/A|N/A|", "1|1|RUNNING|0|None|"]
+)
 def test_a_malformed_squeue_line_is_skipped(line: str) -> None:
     assert parse_squeue_line(line) is None
 
