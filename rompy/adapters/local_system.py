@@ -97,4 +97,4 @@ class LocalStagingInspector:
 
     def exists(self, staging_dir: Path) -> bool:
         """Return True when ``staging_dir`` exists as a folder."""
-        return staging_dir.is_dir()
+        return os.path.isdir(staging_dir)  # cheaper than Path.is_dir, the same answer

@@ -3,8 +3,7 @@
 An :class:`OutputRecorder` takes what a model writes on stdout and stderr (read from pipes,
 a container's log stream or a batch job's files), saves it under
 ``<staging>/logs/<name>.stdout.log`` / ``.stderr.log``, streams each line to the log as a
-``model_output`` event and keeps the last few lines in memory for failure messages. A
-:class:`PipeReader` reads several pipes from the calling thread, without reader threads.
+``model_output`` event and keeps the last few lines in memory for failure messages.
 """
 
 from __future__ import annotations
@@ -36,7 +35,7 @@ MAX_LINE_BYTES = 1 << 16
 """A longer run of output without a newline (a progress bar) is recorded in pieces of this size."""
 
 READ_BYTES = 1 << 16
-"""How much a :class:`PipeReader` reads from a pipe at once."""
+"""How much is read from a model's output (a file or a stream) at once."""
 
 _TAIL_BLOCK = 8192
 
@@ -51,8 +50,13 @@ def output_paths(staging_dir: Path, name: str) -> dict[str, Path]:
     Returns:
         ``{"stdout": <staging>/logs/<name>.stdout.log, "stderr": ...stderr.log}``.
     """
-    folder = staging_dir / LOGS_DIR
-    return {stream: folder / f"{name}.{stream}.log" for stream in STREAMS}
+    return {stream: Path(file) for stream, file in output_file_names(staging_dir, name).items()}
+
+
+def output_file_names(staging_dir: Path, name: str) -> dict[str, str]:
+    """Return :func:`output_paths` as plain strings (cheaper, for opening the files)."""
+    base = os.path.join(staging_dir, LOGS_DIR, name)
+    return {stream: f"{base}.{stream}.log" for stream in STREAMS}
 
 
 def tail(path: Path, n: int = 10) -> list[str]:
@@ -79,13 +83,17 @@ def tail(path: Path, n: int = 10) -> list[str]:
     return lines[-n:]
 
 
-def _line_emitter() -> Callable[..., Any] | None:
+def _line_emitter(info: Callable[..., Any] | None = None) -> Callable[..., Any] | None:
     """Return the log's ``info`` method for one run, or None when INFO events are dropped.
 
     Resolving it once per run (instead of once per line) and skipping the lines' events
     entirely when the configured level filters them out keeps a chatty model cheap to follow.
+
+    Args:
+        info: ``log.info`` as already looked up by the caller (by default, looked up here).
     """
-    info: Callable[..., Any] = log.info
+    if info is None:
+        info = log.info
     is_enabled_for = getattr(getattr(info, "__self__", None), "is_enabled_for", None)
     if callable(is_enabled_for) and not is_enabled_for(logging.INFO):
         return None
@@ -107,6 +115,8 @@ class OutputRecorder:
         capture: Save the output into files.
         stream: Emit each line as a ``model_output`` log event (at INFO).
         keep_last: How many of the last lines of each stream to keep in memory.
+        info: The log's ``info`` method to stream lines with, when the caller has looked it
+            up already (by default it is looked up at the first line).
 
     Example:
         >>> with OutputRecorder(staging_dir=tmp, name="run1") as recorder:  # doctest: +SKIP
@@ -121,12 +131,14 @@ class OutputRecorder:
         capture: bool = True,
         stream: bool = True,
         keep_last: int = 20,
+        info: Callable[..., Any] | None = None,
     ) -> None:
         """Prepare a recorder; nothing is opened until the context is entered."""
         self.name = name
         self.capture = capture
         self.stream = stream
-        self._paths = output_paths(staging_dir, name)
+        self._staging_dir = staging_dir
+        self._info = info
         self._files: dict[str, int] = {}  # descriptors of the open output files
         self._locks = {stream_name: threading.Lock() for stream_name in STREAMS}
         self._keep_last = keep_last
@@ -141,19 +153,30 @@ class OutputRecorder:
     @property
     def stdout_path(self) -> Path | None:
         """The file holding stdout, or None when output is not captured."""
-        return self._paths["stdout"] if self.capture else None
+        return output_paths(self._staging_dir, self.name)["stdout"] if self.capture else None
 
     @property
     def stderr_path(self) -> Path | None:
         """The file holding stderr, or None when output is not captured."""
-        return self._paths["stderr"] if self.capture else None
+        return output_paths(self._staging_dir, self.name)["stderr"] if self.capture else None
+
+    @property
+    def streams_lines(self) -> bool:
+        """True when recorded lines go to the log (``stream`` on, and INFO events not dropped)."""
+        self._resolve_emitter()
+        return self._emit is not None
+
+    def _resolve_emitter(self) -> None:
+        if not self._emit_resolved:
+            self._emit = _line_emitter(self._info) if self.stream else None
+            self._emit_resolved = True
 
     def __enter__(self) -> OutputRecorder:
         """Create the logs folder and open the output files (when capturing)."""
         if self.capture:
             try:
-                for stream_name, path in self._paths.items():
-                    self._files[stream_name] = _create(path)
+                for stream_name, path in output_paths(self._staging_dir, self.name).items():
+                    self._files[stream_name] = create_output_file(path)
             except BaseException:
                 self.close()
                 raise
@@ -242,9 +265,7 @@ class OutputRecorder:
             self._counts[stream] += len(lines)
             if self._keep_last:
                 last.extend(line.rstrip("\r") for line in lines[-self._keep_last :])
-        if not self._emit_resolved:  # at the first line: a run without output pays nothing
-            self._emit = _line_emitter() if self.stream else None
-            self._emit_resolved = True
+        self._resolve_emitter()  # at the first line: a run without output pays nothing
         emit = self._emit
         if emit is not None:
             for line in lines:
@@ -268,15 +289,20 @@ class OutputRecorder:
         }
 
 
-_CREATE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC
+_CREATE_FLAGS = os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC
 
 
-def _create(path: Path) -> int:
-    """Create (or empty) ``path`` and its folder; return its descriptor (one write a chunk)."""
+def create_output_file(path: Path | str) -> int:
+    """Create (or empty) the output file ``path`` and its folder; return its descriptor.
+
+    The descriptor is open for reading and writing (and closed on exec), so one descriptor
+    serves both whoever writes the output and whoever follows it. Only the file's own folder
+    (``logs/``) is created: a missing staging dir stays a :class:`FileNotFoundError`.
+    """
     try:
         return os.open(path, _CREATE_FLAGS, 0o666)
     except FileNotFoundError:  # the first run of this staging dir: no logs folder yet
-        path.parent.mkdir(parents=True, exist_ok=True)
+        Path(path).parent.mkdir(exist_ok=True)
         return os.open(path, _CREATE_FLAGS, 0o666)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from pathlib import Path
 
@@ -53,7 +54,7 @@ class ModelRun:
     delete_existing: bool = False
     run_id_subdir: bool = True
 
-    @property
+    @functools.cached_property
     def staging_dir(self) -> Path:
-        """The folder the model's input files are rendered into (computed; never created)."""
+        """The folder the model's input files are rendered into (computed once; never created)."""
         return self.output_dir / self.run_id if self.run_id_subdir else self.output_dir

@@ -44,7 +44,8 @@ def execute(
         generate(ctx, run, use_cache=use_cache)
     executor = ctx.registry.executor_for(backend)
     ctx.hooks.rompy_before_run(run=run, backend=backend)
-    log.info("run_started", run_id=run.run_id, executor=backend.type)
+    info = log.info  # one look-up for both events
+    info("run_started", run_id=run.run_id, executor=backend.type)
     request = ExecutionRequest(
         run_id=run.run_id,
         staging_dir=run.staging_dir,
@@ -53,7 +54,7 @@ def execute(
     )
     outcome = _apply_success_check(ctx, run, executor.execute(request))
     ctx.hooks.rompy_after_run(run=run, outcome=outcome)
-    log.info("run_finished", run_id=run.run_id, status=outcome.status, duration=outcome.duration)
+    info("run_finished", run_id=run.run_id, status=outcome.status, duration=outcome.duration)
     return outcome
 
 

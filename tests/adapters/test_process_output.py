@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 from structlog.testing import capture_logs
 
 from rompy.adapters import process_output
-from rompy.adapters.local_process import PipeReader
 from rompy.adapters.process_output import MAX_LINE_BYTES, OutputRecorder, tail
 
 LINE_BREAKS = "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
@@ -89,46 +88,6 @@ def test_lines_written_after_closing_are_not_saved(tmp_path: Path) -> None:
     recorder.write_line("stdout", "late")
 
     assert "kept\n" == (tmp_path / "logs" / "r1.stdout.log").read_text()
-
-
-def test_a_pipe_reader_records_every_line_of_a_pipe_and_closes_it(tmp_path: Path) -> None:
-    read_end, write_end = os.pipe()
-    os.write(write_end, b"one\ntwo\nthree")
-    os.close(write_end)
-    with OutputRecorder(staging_dir=tmp_path, name="r1", stream=False) as recorder:
-        PipeReader(recorder, {"stdout": read_end}).read_to_end()
-
-    assert ["one", "two", "three"] == recorder.last_lines("stdout")
-    with pytest.raises(OSError):
-        os.fstat(read_end)
-
-
-def test_a_pipe_reader_returns_the_watched_descriptors_that_are_readable(tmp_path: Path) -> None:
-    pipe_read, pipe_write = os.pipe()
-    other_read, other_write = os.pipe()
-    os.write(other_write, b"ready")
-    with OutputRecorder(staging_dir=tmp_path, name="r1", capture=False, stream=False) as recorder:
-        reader = PipeReader(recorder, {"stdout": pipe_read})
-        reader.watch(other_read)
-        ready = reader.wait(5.0)
-        reader.unwatch(other_read)
-        reader.close()
-    for descriptor in (pipe_write, other_read, other_write):
-        os.close(descriptor)
-
-    assert [other_read] == ready
-
-
-def test_closing_a_pipe_reader_records_the_unfinished_last_line(tmp_path: Path) -> None:
-    read_end, write_end = os.pipe()
-    os.write(write_end, b"done\npartial")
-    with OutputRecorder(staging_dir=tmp_path, name="r1", capture=False, stream=False) as recorder:
-        reader = PipeReader(recorder, {"stdout": read_end})
-        reader.wait(5.0)
-        reader.close()
-    os.close(write_end)
-
-    assert ["done", "partial"] == recorder.last_lines("stdout")
 
 
 # --- output fed in chunks ---------------------------------------------------------------------
