@@ -114,7 +114,8 @@ def quiet_our_logging() -> None:
     """Drop our structlog events below WARNING, as an embedding application would.
 
     Unconfigured structlog prints every event to stdout; the reference is quietened the same
-    way (``ROMPY_LOG_LEVEL=WARNING``), so neither side pays for writing log lines.
+    way (``ROMPY_LOG_LEVEL=WARNING``), so neither side pays for writing log lines. Loggers
+    are cached on first use, as structlog advises for production (the rompy CLI does too).
     """
     import logging
 
