@@ -30,7 +30,7 @@ import xarray as xr
 from rompy import __version__
 from rompy.adapters.data_filters import apply_filter, listed_names, subset
 from rompy.adapters.data_multifile import release_open_files
-from rompy.adapters.data_sources import bounded_chunk_cache
+from rompy.adapters.data_sources import bounded_chunk_cache, open_within
 from rompy.adapters.netcdf_io import NETCDF_LOCK
 from rompy.domain.coverage import check_space_coverage, covering_bounds, resolve_time_bounds
 from rompy.domain.data import CropWindow, DataBoundary, DataPoint, crop_window
@@ -222,8 +222,8 @@ class GriddedHandler:
         spec = item.spec
         if not isinstance(spec, DataPoint):
             raise ConfigError(f"{item.name}: {type(spec).__name__} is not point or grid data")
-        dataset = subset(opener.open(spec.source), spec.variables, item.name)
         window = crop_window(spec, request.grid, request.period)
+        dataset = subset(open_within(opener, spec.source, window.time), spec.variables, item.name)
         ranges = window_ranges(dataset, spec, window, item.name)
         dataset = apply_filter(dataset, spec.filter.with_crop(ranges), item.name)
         check_not_empty(dataset, item.name)

@@ -49,9 +49,19 @@ from rompy.adapters.data_multifile import (
 )
 from rompy.adapters.netcdf_io import NETCDF_LOCK
 from rompy.adapters.parallel_fetch import download, with_retries
+from rompy.domain.data import TimeWindow
 from rompy.domain.errors import DataSourceError, RompyError
-from rompy.domain.sources import CsvSource, DatasetSource, FileSource, is_local, uri_protocol
+from rompy.domain.file_series import plan_series
+from rompy.domain.sources import (
+    CsvSource,
+    DatasetSource,
+    FileSource,
+    SourceSpec,
+    is_local,
+    uri_protocol,
+)
 from rompy.log import get_logger
+from rompy.ports.data import SourceOpener
 
 log = get_logger(__name__)
 
@@ -282,11 +292,32 @@ class FileOpener:
             DataSourceError: A file is missing, unreachable or unreadable, a glob matches
                 nothing, or ``variable`` is not in the data.
         """
+        return self.open_within(spec, None)
+
+    def open_within(self, spec: FileSource, window: TimeWindow | None) -> xr.Dataset:
+        """Open ``spec`` for a time window: with ``filename_time``, only the files it needs.
+
+        Args:
+            spec: The source.
+            window: The run period and buffer steps; ``None`` opens every file.
+
+        Raises:
+            DataSourceError: As :meth:`open`.
+            ConfigError: A file name does not match ``filename_time`` (path
+                ``source.filename_time``).
+        """
         uris = expand_uris(spec.uris)
-        first = open_one(uris[0], spec)
-        others = [_open_later(uri, spec, first) for uri in uris[1:]]
-        dataset = combine(first, others, spec.concat_dim, spec.describe())
-        log.debug("source_opened", source=spec.describe(), files=len(uris))
+        plan = plan_series(uris, spec.filename_time, window, spec.describe())
+        if plan is None or window is None:
+            first, rest = open_one(uris[0], spec), uris[1:]
+        else:
+            first = open_one(plan.uris[plan.template], spec)
+            times = first[spec.concat_dim].values if spec.concat_dim in first.variables else ()
+            needed = plan.needed(times, window)
+            rest = [plan.uris[index] for index in needed if index != plan.template]
+        dataset = combine(first, [_open_later(uri, spec, first) for uri in rest],
+                          spec.concat_dim, spec.describe())  # fmt: skip
+        log.debug("source_opened", source=spec.describe(), files=len(rest) + 1, of=len(uris))
         if spec.variable is None:
             return dataset
         if spec.variable not in dataset.data_vars:
@@ -300,6 +331,16 @@ class FileOpener:
         """Path, size and mtime of every file (URL and ETag remotely); ``""`` if unknown."""
         parts = [source_identity(uri) for uri in expand_uris(spec.uris)]
         return "" if not all(parts) else "|".join(parts)
+
+
+def open_within(opener: SourceOpener[Any], spec: SourceSpec, window: TimeWindow | None) -> Any:
+    """Open ``spec`` with ``opener``, passing the time window to openers that use it.
+
+    Openers with an ``open_within(spec, window)`` method (``file`` sources with
+    ``filename_time``) skip the files the window does not need; others just ``open``.
+    """
+    within = getattr(opener, "open_within", None)
+    return within(spec, window) if callable(within) else opener.open(spec)
 
 
 class CsvOpener:

@@ -27,7 +27,7 @@ import attrs
 
 from rompy.adapters.parallel_fetch import fetch_all
 from rompy.adapters.sibling_folders import new_sibling_folder
-from rompy.domain.data import DataItem
+from rompy.domain.data import DataItem, TimeWindow
 from rompy.domain.errors import ConfigError, DataSourceError, RompyError, StagingError
 from rompy.domain.sources import SourceSpec
 from rompy.log import get_logger
@@ -69,6 +69,12 @@ class RegistryOpener:
     def open(self, spec: SourceSpec) -> Any:
         """Open ``spec`` with the opener registered for its class."""
         return self._opener(spec).open(spec)
+
+    def open_within(self, spec: SourceSpec, window: TimeWindow | None) -> Any:
+        """Open ``spec`` for a time window; openers that can skip files are told it."""
+        opener = self._opener(spec)
+        within = getattr(opener, "open_within", None)
+        return within(spec, window) if callable(within) else opener.open(spec)
 
     def identity(self, spec: SourceSpec) -> str:
         """The identity of ``spec`` from the opener registered for its class."""

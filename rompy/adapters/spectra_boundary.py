@@ -5,6 +5,10 @@ A source of wave spectra at scattered sites (``efth(time, site, freq, dir)`` wit
 points, by taking the nearest site or by inverse-distance weighting (IDW) of nearby sites,
 and written with wavespectra's writers (``.spec.to_netcdf``, ``.spec.to_swan``, ...).
 
+With ``crop_data`` (the default) only the sites within the grid's bounding box grown by the
+spec's ``buffer`` are candidates, as in the reference rompy; the time is cropped to the run
+period plus ``time_buffer``.
+
 The weights are computed once, as a plain ``(points, sites)`` matrix over the sites actually
 used, and applied with one lazy ``xarray.dot``: only the spectra of those sites are read.
 Unlike wavespectra's own ``sel(method="idw")``, a boundary point with a single neighbour in
@@ -23,145 +27,64 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-import attrs
 import numpy as np
-import numpy.typing as npt
 
 from rompy import __version__
 from rompy.adapters.data_filters import apply_filter
+from rompy.adapters.data_sources import open_within
 from rompy.adapters.netcdf_io import NETCDF_LOCK
 from rompy.domain.coverage import resolve_time_bounds
 from rompy.domain.data import BoundaryWaveStation, crop_window
 from rompy.domain.errors import ConfigError, DataSourceError
 from rompy.domain.filters import Slice
+from rompy.domain.spectra_sites import (
+    METHODS,
+    FloatArray,
+    SiteWeights,
+    site_distances,
+    site_weights,
+    sites_within,
+)
 from rompy.log import get_logger
 from rompy.ports.data import DataRequest, PreparedData, SourceOpener
 
 log = get_logger(__name__)
 
-METHODS = ("idw", "nearest")
+__all__ = [
+    "METHODS",
+    "SiteWeights",
+    "SpectralBoundaryHandler",
+    "site_distances",
+    "site_weights",
+    "sites_within",
+    "spectral_boundary",
+    "write_spectra",
+]
+
 WRITERS = {"netcdf": "to_netcdf", "swan": "to_swan", "ww3": "to_ww3"}
 SITE_DIM = "site"
 LON = "lon"
 LAT = "lat"
 SPECTRA_VARIABLE = "efth"
 INSTALL_HINT = "pip install 'rompy[wavespectra]'"
-_EXACT = 1e-9
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.intp]
 
 
-@attrs.frozen(kw_only=True)
-class SiteWeights:
-    """How the spectra at boundary points are made from spectra at sites.
-
-    Attributes:
-        sites: Indices (into the source's site dimension) of the sites used, ascending.
-        matrix: Weights of shape ``(points, len(sites))``; each row sums to one.
-    """
-
-    sites: IntArray
-    matrix: FloatArray
-
-
-def site_distances(
-    site_x: FloatArray,
-    site_y: FloatArray,
-    point_x: FloatArray,
-    point_y: FloatArray,
-    *,
-    geographic: bool = True,
-) -> FloatArray:
-    """Return the ``(points, sites)`` distances, in coordinate units.
-
-    With ``geographic`` the longitude difference is taken the short way round the globe
-    (``359`` and ``1`` are 2 degrees apart), as wavespectra does.
-    """
-    dx = np.subtract.outer(np.asarray(point_x, float), np.asarray(site_x, float))
-    dy = np.subtract.outer(np.asarray(point_y, float), np.asarray(site_y, float))
-    if geographic:
-        dx = (dx + 180.0) % 360.0 - 180.0
-    distances: FloatArray = np.hypot(dx, dy)
-    return distances
-
-
-def _check_method(method: str, max_sites: int, tolerance: float) -> None:
-    if method not in METHODS:
-        raise ConfigError(
-            f"unknown spectral selection method {method!r}; use one of {', '.join(METHODS)}",
-            path="sel_method",
-            value=method,
-        )
-    if max_sites < 1:
-        raise ConfigError(f"max_sites must be at least 1, got {max_sites}", path="max_sites")
-    if not tolerance > 0:
-        raise ConfigError(f"tolerance must be positive, got {tolerance}", path="tolerance")
-
-
-def _out_of_range_error(
-    distances: FloatArray, point_x: FloatArray, point_y: FloatArray, tolerance: float
-) -> DataSourceError:
-    nearest = distances.min(axis=1)
-    far = np.flatnonzero(nearest > tolerance)
-    shown = ", ".join(
-        f"({point_x[i]:g}, {point_y[i]:g}) nearest site {nearest[i]:g} away" for i in far[:5]
-    )
-    more = f" and {far.size - 5} more" if far.size > 5 else ""
-    return DataSourceError(
-        f"{far.size} boundary point(s) have no spectra site within tolerance {tolerance:g}: "
-        f"{shown}{more}; raise the tolerance or use a source that covers the boundary"
-    )
-
-
-def site_weights(
-    site_x: FloatArray,
-    site_y: FloatArray,
-    point_x: FloatArray,
-    point_y: FloatArray,
-    *,
-    method: str = "idw",
-    tolerance: float = 2.0,
-    max_sites: int = 4,
-    power: float = 1.0,
-    geographic: bool = True,
-) -> SiteWeights:
-    """Return the weights that make spectra at the points from spectra at the sites.
-
-    Args:
-        site_x: Longitude (or x) of each site.
-        site_y: Latitude (or y) of each site.
-        point_x: Longitude (or x) of each boundary point.
-        point_y: Latitude (or y) of each boundary point.
-        method: ``nearest`` (the closest site) or ``idw`` (up to ``max_sites`` sites within
-            ``tolerance``, weighted by ``1 / distance**power``; a site at the point wins).
-        tolerance: Farthest a site may be from a point, in coordinate units.
-        max_sites: Most sites blended into one point (``idw``).
-        power: Exponent of the inverse distance (``idw``).
-        geographic: Coordinates are degrees of longitude and latitude.
+def _crop_sites(dataset: Any, spec: BoundaryWaveStation, grid: Any, names: tuple[str, ...]) -> Any:
+    """Keep the sites within the grid's box grown by ``spec.buffer`` (as the reference does).
 
     Raises:
-        ConfigError: Unknown method, ``max_sites`` below 1 or a tolerance not positive.
-        DataSourceError: There are no sites, or a point has no site within ``tolerance``.
+        DataSourceError: No site is in that box.
     """
-    _check_method(method, max_sites, tolerance)
-    if np.size(site_x) == 0:
-        raise DataSourceError("the spectra source has no sites (after cropping)")
-    distances = site_distances(site_x, site_y, point_x, point_y, geographic=geographic)
-    if (distances.min(axis=1) > tolerance).any():
-        raise _out_of_range_error(distances, np.asarray(point_x), np.asarray(point_y), tolerance)
-    keep = 1 if method == "nearest" else min(max_sites, distances.shape[1])
-    order = np.argsort(distances, axis=1, kind="stable")[:, :keep]
-    near = np.take_along_axis(distances, order, axis=1)
-    exact = near[:, :1] <= _EXACT
-    with np.errstate(divide="ignore"):
-        weights = np.where(near <= tolerance, 1.0 / np.maximum(near, _EXACT) ** power, 0.0)
-    weights = np.where(exact, np.eye(keep)[0], weights)
-    weights = weights / weights.sum(axis=1, keepdims=True)
-    full = np.zeros_like(distances)
-    np.put_along_axis(full, order, weights, axis=1)
-    used = np.flatnonzero(full.any(axis=0))
-    return SiteWeights(sites=used.astype(np.intp), matrix=full[:, used])
+    site_dim, lon, lat, what = names
+    box = grid.bbox(buffer=spec.buffer)
+    kept = sites_within(dataset[lon].values, dataset[lat].values, box)
+    if kept.size == 0:
+        raise DataSourceError(
+            f"{what}: no spectra site lies within the grid's box grown by buffer "
+            f"{spec.buffer:g}, ({box.minx:g}, {box.miny:g}) to ({box.maxx:g}, {box.maxy:g}); "
+            "raise buffer or use spectra with sites near the grid"
+        )
+    return dataset if kept.size == dataset.sizes[site_dim] else dataset.isel({site_dim: kept})
 
 
 def _require_layout(spectra: Any, site_dim: str, lon: str, lat: str) -> None:
@@ -307,17 +230,43 @@ def _keep_variables(dataset: Any, spec: BoundaryWaveStation, lon: str, lat: str,
     return dataset[wanted + position]
 
 
+def _cropped_spectra(
+    request: DataRequest, opener: SourceOpener[Any]
+) -> tuple[Any, dict[str, Slice], tuple[str, str, str]]:
+    """Open the spectra; with ``crop_data``, crop them in time and to the sites near the grid.
+
+    Returns:
+        The spectra, the time range kept and the names of the site dimension, lon and lat.
+    """
+    item, spec = request.item, request.item.spec
+    assert isinstance(spec, BoundaryWaveStation)
+    window = crop_window(spec, request.grid, request.period).time
+    dataset = open_within(opener, spec.source, window)
+    site_dim = spec.coords.s or SITE_DIM
+    lon = spec.coords.x if spec.coords.x in dataset.variables else LON
+    lat = spec.coords.y if spec.coords.y in dataset.variables else LAT
+    dataset = _keep_variables(dataset, spec, lon, lat, item.name)
+    ranges = _time_range(dataset, spec, request)
+    dataset = apply_filter(dataset, spec.filter.with_crop(ranges), item.name)
+    if spec.crop_data:
+        dataset = _crop_sites(dataset, spec, request.grid, (site_dim, lon, lat, item.name))
+    return dataset, ranges, (site_dim, lon, lat)
+
+
 class SpectralBoundaryHandler:
     """Prepares and writes ``boundary_wave_station`` data; a DataHandler."""
 
     def prepare(self, request: DataRequest, opener: SourceOpener) -> PreparedData:
-        """Open the spectra, crop them to the period and weight them onto boundary points.
+        """Open the spectra, crop them and weight them onto the boundary points.
 
-        Nothing is loaded beyond coordinates, and nothing is written.
+        With ``crop_data`` the spectra are cropped to the period (plus ``time_buffer``) and
+        to the sites within the grid's box grown by ``buffer``. Nothing is loaded beyond
+        coordinates, and nothing is written.
 
         Raises:
             DataSourceError: No model grid, missing spectra or variables, a period the
-                spectra do not cover, or a boundary point with no site within tolerance.
+                spectra do not cover, no site near the grid, or a boundary point with no
+                site within tolerance.
         """
         item, spec = request.item, request.item.spec
         if not isinstance(spec, BoundaryWaveStation):
@@ -327,25 +276,12 @@ class SpectralBoundaryHandler:
                 f"{item.name}: a spectral boundary needs the model grid, and the model "
                 "config gives none"
             )
-        dataset = opener.open(spec.source)
-        site_dim = spec.coords.s or SITE_DIM
-        lon = spec.coords.x if spec.coords.x in dataset.variables else LON
-        lat = spec.coords.y if spec.coords.y in dataset.variables else LAT
-        dataset = _keep_variables(dataset, spec, lon, lat, item.name)
-        ranges = _time_range(dataset, spec, request)
-        dataset = apply_filter(dataset, spec.filter.with_crop(ranges), item.name)
+        dataset, ranges, (site_dim, lon, lat) = _cropped_spectra(request, opener)
         xs, ys = request.grid.boundary_points(spacing=spec.spacing)
         boundary = spectral_boundary(
-            dataset,
-            xs,
-            ys,
-            method=spec.sel_method,
-            tolerance=spec.tolerance,
-            max_sites=spec.max_sites,
-            site_dim=site_dim,
-            lon=lon,
-            lat=lat,
-        )
+            dataset, xs, ys, method=spec.sel_method, tolerance=spec.tolerance,
+            max_sites=spec.max_sites, site_dim=site_dim, lon=lon, lat=lat,
+        )  # fmt: skip
         identity = opener.identity(spec.source)
         return PreparedData(
             item=item,

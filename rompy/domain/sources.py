@@ -25,6 +25,7 @@ from typing import Any, ClassVar
 import attrs
 
 from rompy.domain.errors import ConfigError
+from rompy.domain.file_series import filename_time_pattern
 
 
 def to_uri(value: Any) -> str:
@@ -82,6 +83,19 @@ def is_local(uri: str) -> bool:
     return uri_protocol(uri) == "file" and "::" not in uri
 
 
+def _to_filename_time(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ConfigError(
+            f"filename_time must be text such as '%Y%m%d', got {value!r}",
+            path="filename_time",
+            value=value,
+        )
+    filename_time_pattern(value)
+    return value
+
+
 @attrs.frozen(kw_only=True)
 class SourceSpec:
     """Base class of every source spec; subclasses set ``model_type``."""
@@ -107,6 +121,11 @@ class FileSource(SourceSpec):
         variable: Keep only this variable.
         chunks: Dask chunk sizes by dimension; the file's own chunking when omitted.
         concat_dim: Dimension along which several files are combined.
+        filename_time: Where the file names tell each file's first time, as a ``strftime``
+            format searched for in each base name (``%Y%m%d`` finds 2023-01-05 in
+            ``era5_20230105.nc``; ``%Y %m %d %H %M %j`` are understood). Each file then
+            covers up to the next file's time, and files outside the run period (plus
+            ``time_buffer``) are never opened.
     """
 
     model_type: ClassVar[str] = "file"
@@ -116,6 +135,7 @@ class FileSource(SourceSpec):
     variable: str | None = None
     chunks: dict[str, int] | None = None
     concat_dim: str = "time"
+    filename_time: str | None = attrs.field(default=None, converter=_to_filename_time)
 
     @property
     def uris(self) -> tuple[str, ...]:

@@ -341,3 +341,50 @@ def test_a_cache_hit_does_not_open_the_spectra_again(tmp_path: Path) -> None:
     second = _stage_boundary(stager, spec, tmp_path / "out" / "two")
 
     assert first == second
+
+
+# --- buffer: sites near the grid only --------------------------------------------------------
+
+
+def _spectra_file(tmp_path: Path, lons: list[float], hs: list[float]) -> WavespectraSource:
+    path = tmp_path / "spectra.nc"
+    _sites(lons, [-31.0] * len(lons), hs).spec.to_netcdf(str(path))
+    return WavespectraSource(uri=str(path), reader="read_netcdf")
+
+
+def _boundary_hs(spec: BoundaryWaveStation) -> np.ndarray:
+    boundary = SpectralBoundaryHandler().prepare(_request(spec), Opener()).payload
+    hs: np.ndarray = boundary.spec.hs().isel(time=0).values
+    return hs
+
+
+def test_sites_beyond_the_buffered_grid_box_are_not_blended(tmp_path: Path) -> None:
+    source = _spectra_file(tmp_path, [111.0, 114.5], [2.0, 8.0])
+    spec = BoundaryWaveStation(source=source, buffer=1.0, tolerance=10.0, max_sites=2)
+
+    assert np.allclose(2.0, _boundary_hs(spec), rtol=0.01)
+
+
+def test_a_wider_buffer_lets_the_far_site_in(tmp_path: Path) -> None:
+    source = _spectra_file(tmp_path, [111.0, 114.5], [2.0, 8.0])
+    spec = BoundaryWaveStation(source=source, buffer=3.0, tolerance=10.0, max_sites=2)
+
+    assert (_boundary_hs(spec) > 2.1).all()
+
+
+def test_without_crop_data_every_site_is_a_candidate(tmp_path: Path) -> None:
+    source = _spectra_file(tmp_path, [111.0, 114.5], [2.0, 8.0])
+    spec = BoundaryWaveStation(
+        source=source, buffer=1.0, tolerance=10.0, max_sites=2, crop_data=False
+    )
+
+    assert (_boundary_hs(spec) > 2.1).all()
+
+
+def test_no_site_within_the_buffered_box_is_an_error_saying_what_to_change(
+    tmp_path: Path,
+) -> None:
+    spec = BoundaryWaveStation(source=_spectra_file(tmp_path, [118.0], [2.0]), buffer=1.0)
+
+    with pytest.raises(DataSourceError, match=r"buffer 1, \(109, -33\) to \(113, -29\); raise"):
+        SpectralBoundaryHandler().prepare(_request(spec), Opener())
