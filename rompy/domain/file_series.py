@@ -21,7 +21,6 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import attrs
-import numpy as np
 
 from rompy.domain.errors import ConfigError
 
@@ -149,6 +148,8 @@ class SeriesPlan:
             times: The template file's times (``datetime64`` values).
             window: The run period and buffer steps.
         """
+        import numpy as np  # here, not at import: loading the domain stays cheap
+
         values = np.asarray(times)
         if values.dtype.kind != "M":
             return list(range(len(self.uris)))

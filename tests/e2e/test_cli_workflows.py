@@ -144,3 +144,26 @@ def test_quiet_hides_info_events(rompy_cli: RunCli) -> None:
     config = str(COMPAT / "configs" / "basic_modelrun.yml")
     result = rompy_cli("-q", "generate", config, "--output-dir", "q")
     assert (0, "") == (result.returncode, result.stderr)
+
+
+def test_validating_a_config_with_data_does_not_import_array_libraries(tmp_path: Path) -> None:
+    config = tmp_path / "run.yml"
+    config.write_text(
+        "run_id: light\n"
+        "config:\n"
+        "  model_type: base\n"
+        "  data:\n"
+        "    wind:\n"
+        "      model_type: grid\n"
+        "      source: {model_type: file, uri: /data/wind_*.nc, filename_time: '%Y%m%d'}\n"
+    )
+    code = (
+        "import sys\nfrom rompy.entrypoints.cli import main\n"
+        f"code = main(['validate', {str(config)!r}])\n"
+        "heavy = ('numpy', 'xarray', 'h5py', 'netCDF4', 'jinja2', 'docker')\n"
+        "print(code, sorted(m for m in heavy if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert "0 []" == result.stdout.strip().splitlines()[-1]
