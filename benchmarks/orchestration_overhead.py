@@ -19,11 +19,11 @@ bare SLURM time is about 2 s or 10 s; each SLURM job follows an untimed random p
 3 s, so neither side stays in step with slurmctld's scheduling ticks.
 Goal: ours <= 1.2 x the bare engine. An engine that is not running is reported and skipped
 (exit code 0); only errors exit 1.
-``--profile EXECUTOR`` prints where our runs spend their time (cProfile); ``--breakdown``
-times a local run layer by layer, from the bare process to ``app.run``.
+``--profile EXECUTOR`` prints where our runs spend their time (cProfile);
+``benchmarks/local_layers.py`` times a local run layer by layer.
 
     .venv/bin/python benchmarks/orchestration_overhead.py [--quick] [-n 10] [--slurm-repeat 5]
-        [--only local,docker,slurm] [--profile local|docker|slurm] [--breakdown]
+        [--only local,docker,slurm] [--profile local|docker|slurm]
 """
 
 from __future__ import annotations
@@ -35,12 +35,10 @@ import io
 import os
 import pstats
 import random
-import select
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -332,68 +330,6 @@ def profile(executor: str, repeat: int, workdir: Path) -> None:
     print(text.getvalue())
 
 
-def _capture_true(wait: Callable[[subprocess.Popen[bytes]], object]) -> None:
-    """Run ``true`` as the local executor does (pipes read by two threads, own session)."""
-    process = subprocess.Popen(
-        ["true"],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    streams = [stream for stream in (process.stdout, process.stderr) if stream is not None]
-    readers = [threading.Thread(target=stream.read) for stream in streams]
-    for reader in readers:
-        reader.start()
-    wait(process)
-    for reader in readers:
-        reader.join()
-    for stream in streams:
-        stream.close()
-
-
-def _pidfd_wait(process: subprocess.Popen[bytes]) -> None:
-    """Wait with a timeout but without polling: select() on a pidfd, then reap."""
-    descriptor = os.pidfd_open(process.pid)
-    try:
-        select.select([descriptor], [], [], 600)
-    finally:
-        os.close(descriptor)
-    process.wait()
-
-
-def breakdown(rounds: int, workdir: Path) -> None:
-    """Print the median of each layer of a local run of ``true``, in interleaved rounds."""
-    from rompy.ports.execution import ExecutionRequest
-
-    app, run = make_app_and_run(workdir / "layers")
-    spec, with_timeout = (backend_spec(app, "local", ["true"], **f) for f in ({}, {"timeout": 600}))
-    request = ExecutionRequest(run_id=run.run_id, staging_dir=run.staging_dir, spec=spec)
-    executor = app.context.registry.executor_for(spec)
-    layers: dict[str, Callable[[], object]] = {
-        'subprocess.run(["true"])': lambda: subprocess.run(["true"], check=False),
-        "  same, capture_output=True (context)": lambda: subprocess.run(
-            ["true"], capture_output=True, check=False
-        ),
-        "Popen, 2 pipes + 2 reader threads, wait()": lambda: _capture_true(lambda p: p.wait()),
-        "  same, wait(timeout=600) (CPython polls)": lambda: _capture_true(lambda p: p.wait(600)),
-        "  same, pidfd + select(600), then wait()": lambda: _capture_true(_pidfd_wait),
-        "LocalExecutor.execute (no timeout)": lambda: executor.execute(request),
-        "app.run (no timeout)": lambda: app.run(run, spec, skip_generate=True),
-        "app.run (timeout 600 s)": lambda: app.run(run, with_timeout, skip_generate=True),
-    }
-    times: dict[str, list[float]] = {label: [] for label in layers}
-    for turn in range(rounds + 1):
-        for label, layer in layers.items():
-            start = time.perf_counter()
-            layer()
-            if turn:
-                times[label].append(time.perf_counter() - start)
-    print(f"\n== local run of `true`, layer by layer: median of {rounds} interleaved rounds")
-    for label, samples in times.items():
-        print(f"  {statistics.median(samples) * 1000:7.3f} ms  {label}")
-
-
 def _add_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--slurm-repeat", type=int, default=None, help="SLURM repeats (default 5; 2 with --quick)"
@@ -402,11 +338,6 @@ def _add_options(parser: argparse.ArgumentParser) -> None:
         "--only", default=",".join(EXECUTORS), help="comma-separated executors to measure"
     )
     parser.add_argument("--profile", choices=EXECUTORS, help="also profile this executor")
-    parser.add_argument(
-        "--breakdown",
-        action="store_true",
-        help="also time a local run layer by layer (20 x the repeats, interleaved)",
-    )
 
 
 def main() -> int:
@@ -429,8 +360,6 @@ def main() -> int:
                 f"({slurm_repeat} for slurm); goal ours <= {GOAL_FACTOR:g} x bare engine",
                 rows,
             )
-            if args.breakdown:
-                breakdown(20 * args.repeat, Path(tmp))
             if args.profile:
                 profile(args.profile, args.repeat, Path(tmp))
 
