@@ -272,7 +272,7 @@ def run_measured(command: Sequence[str], env: dict[str, str] | None = None) -> M
         start = time.perf_counter()
         child = subprocess.Popen(
             list(command), stdout=out, stderr=err,
-            env={**os.environ, "ROMPY_LOG_LEVEL": "WARNING", **(env or {})},
+            env=common.child_env({"ROMPY_LOG_LEVEL": "WARNING", **(env or {})}),
         )  # fmt: skip
         _, status, usage = os.wait4(child.pid, 0)
         child.returncode = os.waitstatus_to_exitcode(status)

@@ -39,11 +39,7 @@ COMMANDS: list[tuple[str, list[str], float | None]] = [
 
 def process_env(*, as_is: bool) -> dict[str, str]:
     """Return the environment of the timed processes (with a bytecode cache unless ``as_is``)."""
-    env = dict(os.environ)
-    if not as_is:
-        env.pop("PYTHONDONTWRITEBYTECODE", None)
-        env["PYTHONPYCACHEPREFIX"] = str(common.bench_dir() / "pycache")
-    return env
+    return dict(os.environ) if as_is else common.child_env()
 
 
 def _run_once(argv: list[str], cwd: Path, env: dict[str, str]) -> float:
