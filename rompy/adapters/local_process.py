@@ -29,6 +29,7 @@ from rompy.adapters.process_output import (
     STREAMS,
     OutputRecorder,
     create_output_file,
+    paths_of,
 )
 
 FOLLOW_INTERVAL = 0.1
@@ -54,7 +55,7 @@ class OutputFiles:
         ...     subprocess.Popen(argv, stdout=files.descriptors["stdout"], ...)
     """
 
-    def __init__(self, names: Mapping[str, str | Path] | None) -> None:
+    def __init__(self, names: Mapping[str, str] | None) -> None:
         """Create the files (and their own folder)."""
         self._names = names
         self.descriptors: dict[str, int] = {}
@@ -70,8 +71,7 @@ class OutputFiles:
     @property
     def paths(self) -> dict[str, Path] | None:
         """The files by stream name, or None for anonymous files."""
-        names = self._names
-        return None if names is None else {stream: Path(names[stream]) for stream in STREAMS}
+        return None if self._names is None else paths_of(self._names)
 
     def __enter__(self) -> OutputFiles:
         """Return the files, to close them when the context ends."""

@@ -13,7 +13,7 @@ import logging
 import os
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -50,7 +50,17 @@ def output_paths(staging_dir: Path, name: str) -> dict[str, Path]:
     Returns:
         ``{"stdout": <staging>/logs/<name>.stdout.log, "stderr": ...stderr.log}``.
     """
-    return {stream: Path(file) for stream, file in output_file_names(staging_dir, name).items()}
+    return paths_of(output_file_names(staging_dir, name))
+
+
+def paths_of(names: Mapping[str, str]) -> dict[str, Path]:
+    """Return the :class:`~pathlib.Path` of each of :func:`output_file_names`.
+
+    The second path is derived from the first (``with_name``), which is about twice as cheap
+    as parsing both names (it matters when commands are short).
+    """
+    first = Path(names[STREAMS[0]])
+    return {STREAMS[0]: first, STREAMS[1]: first.with_name(os.path.basename(names[STREAMS[1]]))}
 
 
 def output_file_names(staging_dir: Path, name: str) -> dict[str, str]:

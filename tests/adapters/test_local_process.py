@@ -17,7 +17,7 @@ from rompy.adapters.local_process import (
     group_alive,
     wait_for_group,
 )
-from rompy.adapters.process_output import OutputRecorder, output_paths
+from rompy.adapters.process_output import OutputRecorder, output_file_names, output_paths
 
 
 def recorder(tmp_path: Path) -> OutputRecorder:
@@ -51,10 +51,10 @@ def test_output_files_are_created_empty_in_the_logs_folder(tmp_path: Path) -> No
     paths = output_paths(tmp_path, "r1")
     paths["stdout"].parent.mkdir()
     paths["stdout"].write_text("an earlier run's output\n")
-    with OutputFiles(paths):
+    with OutputFiles(output_file_names(tmp_path, "r1")) as files:
         sizes = [path.stat().st_size for path in paths.values()]
 
-    assert [0, 0] == sizes
+    assert ([0, 0], paths) == (sizes, files.paths)
 
 
 def test_output_files_without_paths_leave_nothing_behind(tmp_path: Path) -> None:
@@ -67,7 +67,7 @@ def test_output_files_without_paths_leave_nothing_behind(tmp_path: Path) -> None
 
 def test_output_files_do_not_create_a_missing_staging_dir(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
-        OutputFiles(output_paths(tmp_path / "missing", "r1"))
+        OutputFiles(output_file_names(tmp_path / "missing", "r1"))
 
     assert not (tmp_path / "missing").exists()
 

@@ -14,7 +14,13 @@ from hypothesis import strategies as st
 from structlog.testing import capture_logs
 
 from rompy.adapters import process_output
-from rompy.adapters.process_output import MAX_LINE_BYTES, OutputRecorder, tail
+from rompy.adapters.process_output import (
+    MAX_LINE_BYTES,
+    OutputRecorder,
+    output_file_names,
+    output_paths,
+    tail,
+)
 
 LINE_BREAKS = "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 line_text = st.text(
@@ -174,3 +180,12 @@ def test_lines_are_not_passed_to_a_log_that_filters_out_info(
         recorder.feed("stdout", b"one\ntwo\n")
 
     assert ([], 2) == (quiet_log.info_events, recorder.line_count("stdout"))
+
+
+def test_output_paths_are_the_output_file_names_as_paths(tmp_path: Path) -> None:
+    names = output_file_names(tmp_path / "staging", "run.1")
+
+    assert {stream: Path(name) for stream, name in names.items()} == output_paths(
+        tmp_path / "staging", "run.1"
+    )
+    assert tmp_path / "staging" / "logs" / "run.1.stderr.log" == Path(names["stderr"])
