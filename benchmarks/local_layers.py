@@ -5,7 +5,7 @@ a change in the machine's load touches all alike; the median of each is printed:
 
     subprocess.run(["true"])                  the bare engine of orchestration_overhead.py
     ... capture_output=True                   the same, output captured (context)
-    Popen into two files, own session, cwd    what the local executor asks of the OS
+    Popen, two pipes, own session, cwd        what the local executor asks of the OS
     LocalExecutor.execute                     the adapter, without and with a timeout
     app.run(..., skip_generate=True)          the whole use case, without and with a timeout
 
@@ -19,6 +19,7 @@ process the same code runs slower).
 from __future__ import annotations
 
 import os
+import select
 import statistics
 import subprocess
 import sys
@@ -33,21 +34,28 @@ import _common as common
 from orchestration_overhead import backend_spec, make_app_and_run
 
 
-def _popen_into_files(staging: Path) -> Callable[[], object]:
-    """Run ``true`` writing into two log files, in its own session, in ``staging``."""
-    from rompy.adapters.process_output import create_output_file, output_file_names
-
-    names = output_file_names(staging, "layers")
+def _popen_with_pipes(staging: Path) -> Callable[[], object]:
+    """Run ``true`` as the executor does: two pipes read by one ``poll()``, own session, cwd."""
 
     def run() -> object:
-        out, err = (create_output_file(names[stream]) for stream in ("stdout", "stderr"))
+        (out, out_end), (err, err_end) = os.pipe(), os.pipe()
         try:
-            return subprocess.Popen(
-                ("true",), cwd=staging, stdout=out, stderr=err, start_new_session=True
-            ).wait()
+            process = subprocess.Popen(
+                ("true",), cwd=staging, stdout=out_end, stderr=err_end, start_new_session=True
+            )
         finally:
-            os.close(out)
-            os.close(err)
+            os.close(out_end)
+            os.close(err_end)
+        poller, open_pipes = select.poll(), {out, err}
+        for descriptor in open_pipes:
+            poller.register(descriptor, select.POLLIN)
+        while open_pipes:
+            for descriptor, _ in poller.poll():
+                if not os.read(descriptor, 65536):
+                    poller.unregister(descriptor)
+                    open_pipes.discard(descriptor)
+                    os.close(descriptor)
+        return process.wait()
 
     return run
 
@@ -68,7 +76,7 @@ def layers(workdir: Path) -> dict[str, Callable[[], object]]:
         "  same, capture_output=True (context)": lambda: subprocess.run(
             ["true"], capture_output=True, check=False
         ),
-        "Popen into two files, own session, cwd": _popen_into_files(run.staging_dir),
+        "Popen, two pipes read by poll(), own session, cwd": _popen_with_pipes(run.staging_dir),
         "LocalExecutor.execute (no timeout)": lambda: executor.execute(requests[0]),
         "LocalExecutor.execute (timeout 600 s)": lambda: executor.execute(requests[1]),
         "app.run (no timeout)": lambda: app.run(run, specs[0], skip_generate=True),

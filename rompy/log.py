@@ -34,7 +34,8 @@ def before_first_event(setup: Callable[[], None], *, drop_below: int = 0) -> Non
         _before_first_event.append(setup)
 
 
-def _ignore_event(*args: Any, **kwargs: Any) -> None:
+def ignore_event(*args: Any, **kwargs: Any) -> None:
+    """The logging method handed out for events dropped before structlog is loaded."""
     return None
 
 
@@ -50,7 +51,7 @@ class _LazyLogger:
 
     def __getattr__(self, attribute: str) -> Any:
         if _METHOD_LEVELS.get(attribute, 100) < _dropped_below:
-            return _ignore_event
+            return ignore_event
         if self._logger is None:
             import structlog
 

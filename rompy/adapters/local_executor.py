@@ -1,58 +1,39 @@
 """The ``local`` executor: run the model as a process on this machine.
 
 The command runs in its own session (so in its own process group) with the staging dir as its
-working dir by default. It writes its stdout and stderr straight into
-``<staging>/logs/<run_id>.stdout.log`` / ``.stderr.log``, which are followed while it runs
-and streamed to the log line by line (see :mod:`rompy.adapters.local_process`). On timeout
-the whole process group gets SIGTERM, then SIGKILL after a grace period, so a model's own
-children and grandchildren stop too; processes a command leaves running once it ended get
-``leftover_timeout`` seconds, then are stopped the same way.
-
-Only what starting the process needs happens before it starts (the launch plan and the
-output files); everything else that describes the run (the log event, the output paths and
-details of the outcome, the output follower) is prepared while the process starts up, so the
-executor adds as little as possible to a short command's wall time.
+working dir by default. Its stdout and stderr are read by the calling thread alone, with one
+``poll()`` on both pipes (and, for longer runs, on a pidfd of the process); the output is saved
+under ``<staging>/logs/`` and streamed to the log line by line. On timeout the whole process
+group gets SIGTERM, then SIGKILL after a grace period, so a model's own children and
+grandchildren stop too.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import shlex
 import signal
 import subprocess
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-from rompy.adapters.local_launch import (
-    NOT_EXECUTABLE_EXIT_CODE,
-    NOT_FOUND_EXIT_CODE,
-    LaunchPlan,
-    missing_dir_error,
-    not_executable_message,
-    not_found_message,
-    plan_launch,
-    shell_missing_command,
-)
 from rompy.adapters.local_process import (
-    FOLLOW_INTERVAL,
-    ExitWatch,
-    OutputFiles,
-    OutputFollower,
+    ExitWait,
+    PipeReader,
     group_alive,
+    read_until_closed,
     signal_group,
-    wait_for_group,
 )
-from rompy.adapters.process_output import (
-    OutputRecorder,
-    failure_message,
-    log_process_finished,
-    output_file_names,
-)
-from rompy.domain.execution import LocalExecution
+from rompy.adapters.process_output import OutputRecorder, failure_message, log_process_finished
+from rompy.domain.errors import ConfigError, StagingError
+from rompy.domain.execution import LocalExecution, choose_command
+from rompy.domain.models import Command
 from rompy.log import get_logger
 from rompy.ports.execution import FAILED, SUCCEEDED, TIMED_OUT, ExecutionRequest, RunOutcome
 
@@ -61,22 +42,150 @@ log = get_logger(__name__)
 EXECUTOR_TYPE = "local"
 """The ``type`` tag reported in outcomes."""
 
+SHELL = "/bin/sh"
+"""The shell that runs string commands."""
+
+NOT_FOUND_EXIT_CODE = 127
+"""Exit code reported when the command does not exist (as shells do)."""
+
+NOT_EXECUTABLE_EXIT_CODE = 126
+"""Exit code reported when the command exists but cannot be executed (as shells do)."""
+
+_SHELL_NOT_FOUND = re.compile(r"([^\s:]+): (?:command )?not found\s*$")
+_PATH_ENTRIES_IN_MESSAGE = 4
+
+
+@attrs.frozen(kw_only=True)
+class LaunchPlan:
+    """Everything needed to start the process, resolved from a request.
+
+    Attributes:
+        argv: The argument vector given to the OS (``/bin/sh -c ...`` for shell commands).
+        display: The command as the user wrote it, for logs and messages.
+        shell: True when the command runs through the shell.
+        cwd: The working dir.
+        env_vars: The variables set on top of this process's environment.
+    """
+
+    argv: tuple[str, ...]
+    display: str
+    shell: bool
+    cwd: Path
+    env_vars: Mapping[str, str]
+
+    @property
+    def env(self) -> dict[str, str]:
+        """The full environment of the process: this process's, updated by ``env_vars``."""
+        return {**os.environ, **self.env_vars}
+
+    @property
+    def popen_env(self) -> dict[str, str] | None:
+        """The ``env`` argument of :class:`subprocess.Popen`: None (inherit) without env_vars."""
+        return self.env if self.env_vars else None
+
 
 @attrs.frozen(kw_only=True)
 class _Ending:
     status: str
     exit_code: int | None
     message: str = ""
+    pid: int | None = None
 
 
-@attrs.define(kw_only=True)
-class _Report:
-    """What the outcome says about a run besides how it ended, prepared while it runs."""
+def plan_launch(request: ExecutionRequest) -> LaunchPlan:
+    """Resolve the command, working dir and environment of ``request``.
 
-    lines: OutputRecorder
-    started_at: datetime
-    paths: tuple[Path | None, Path | None]
-    details: dict[str, Any]
+    Raises:
+        ConfigError: There is no command, a string command cannot be split, or the
+            configured working dir does not exist.
+        StagingError: The default working dir (the staging dir) does not exist.
+        TypeError: The request's spec is not a :class:`LocalExecution`.
+    """
+    spec = request.spec
+    if not isinstance(spec, LocalExecution):
+        raise TypeError(f"LocalExecutor runs LocalExecution specs, not {type(spec).__name__}")
+    command = choose_command(spec.command, request.default_command)
+    shell = spec.uses_shell(command)
+    return LaunchPlan(
+        argv=_argv(command, shell=shell),
+        display=command if isinstance(command, str) else shlex.join(command),
+        shell=shell,
+        cwd=_working_dir(spec, request.staging_dir),
+        env_vars={key: str(value) for key, value in spec.env_vars.items()},
+    )
+
+
+def _argv(command: Command, *, shell: bool) -> tuple[str, ...]:
+    if shell:
+        text = command if isinstance(command, str) else shlex.join(command)
+        return (SHELL, "-c", text)
+    if not isinstance(command, str):
+        return tuple(command)
+    try:
+        return tuple(shlex.split(command))
+    except ValueError as error:
+        raise ConfigError(
+            f"cannot split the command into arguments ({error}); fix its quoting or set "
+            "backend.shell to true",
+            path="backend.command",
+            value=command,
+        ) from error
+
+
+def _working_dir(spec: LocalExecution, staging_dir: Path) -> Path:
+    if spec.working_dir is None:
+        if not staging_dir.is_dir():
+            raise StagingError(
+                f"staging dir {staging_dir} does not exist; generate the run before running it"
+            )
+        return staging_dir
+    if not spec.working_dir.is_dir():
+        raise ConfigError(
+            f"working directory {spec.working_dir} does not exist or is not a folder; create "
+            "it, or leave backend.working_dir out to run in the staging dir",
+            path="backend.working_dir",
+            value=str(spec.working_dir),
+        )
+    return spec.working_dir
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _path_summary(env: Mapping[str, str]) -> str:
+    entries = list(dict.fromkeys(e for e in env.get("PATH", os.defpath).split(os.pathsep) if e))
+    if not entries:
+        return "PATH is empty"
+    shown = os.pathsep.join(entries[:_PATH_ENTRIES_IN_MESSAGE])
+    more = len(entries) - _PATH_ENTRIES_IN_MESSAGE
+    return f"PATH searched: {shown}" + (f" and {more} more" if more > 0 else "")
+
+
+def not_found_message(name: str, env: Mapping[str, str]) -> str:
+    """Return the one-line message for a command ``name`` that does not exist.
+
+    Args:
+        name: The program that was not found.
+        env: The environment the command ran with (its ``PATH`` is summarised).
+    """
+    if "/" in name:
+        return (
+            f"command not found: {name} (no such file; relative paths start from the "
+            "working dir); fix backend.command"
+        )
+    return (
+        f"command not found: {name} ({_path_summary(env)}); install it, fix PATH in "
+        "backend.env_vars or give its full path in backend.command"
+    )
+
+
+def _shell_missing_command(stderr_lines: list[str]) -> str | None:
+    for line in reversed(stderr_lines):
+        match = _SHELL_NOT_FOUND.search(line)
+        if match:
+            return match.group(1)
+    return None
 
 
 class LocalExecutor:
@@ -84,10 +193,9 @@ class LocalExecutor:
 
     Args:
         grace_period: Seconds between SIGTERM and SIGKILL when the process group is stopped.
-        leftover_timeout: Seconds the processes a command left running in its group get to
-            end once the command ended; they are then stopped.
-        poll_interval: Seconds between checks that a process group is gone (and between
-            checks of the process where there are no pidfds).
+        drain_timeout: Seconds to wait, once the command ended, for its output pipes to
+            close; processes it left behind holding them open are then stopped.
+        poll_interval: Seconds between checks that a stopped process group is gone.
 
     Example:
         >>> executor = LocalExecutor(grace_period=2.0)
@@ -98,12 +206,12 @@ class LocalExecutor:
         self,
         *,
         grace_period: float = 5.0,
-        leftover_timeout: float = 5.0,
+        drain_timeout: float = 5.0,
         poll_interval: float = 0.05,
     ) -> None:
         """Configure how processes are stopped."""
         self.grace_period = grace_period
-        self.leftover_timeout = leftover_timeout
+        self.drain_timeout = drain_timeout
         self.poll_interval = poll_interval
 
     def execute(self, request: ExecutionRequest) -> RunOutcome:
@@ -111,187 +219,145 @@ class LocalExecutor:
 
         Raises:
             ConfigError: No command, an unsplittable command or a missing working dir.
-            StagingError: The staging dir does not exist.
+            StagingError: The staging dir (the default working dir) does not exist.
             KeyboardInterrupt: Re-raised after the process group has been stopped.
         """
         plan = plan_launch(request)
         spec = request.spec
         assert isinstance(spec, LocalExecution)  # checked by plan_launch
-        names = (
-            output_file_names(request.staging_dir, request.run_id) if spec.capture_output else None
-        )
         info = log.info
-        with _output_files(names, plan, request.staging_dir) as files:
-            wall_start, clock = time.time(), time.monotonic()
-            ending, report = self._run(plan, request, files, wall_start, info)
+        info(
+            "process_started",
+            run_id=request.run_id,
+            executor=EXECUTOR_TYPE,
+            command=plan.display,
+            working_dir=str(plan.cwd),
+        )
+        with OutputRecorder(
+            staging_dir=request.staging_dir,
+            name=request.run_id,
+            capture=spec.capture_output,
+            stream=spec.stream_output,
+            info=info,
+        ) as recorder:
+            started_at, clock = _utc_now(), time.monotonic()
+            ending = self._run(plan, recorder, spec.timeout)
         outcome = RunOutcome(
             run_id=request.run_id,
             executor=EXECUTOR_TYPE,
             status=ending.status,
             exit_code=ending.exit_code,
-            started_at=report.started_at,
+            started_at=started_at,
             duration=time.monotonic() - clock,
-            stdout_path=report.paths[0],
-            stderr_path=report.paths[1],
+            stdout_path=recorder.stdout_path,
+            stderr_path=recorder.stderr_path,
             message=ending.message,
-            details={**report.details, **report.lines.summary()},
+            details=_details(plan, ending, recorder),
         )
         log_process_finished(log, outcome, EXECUTOR_TYPE, info=info)
         return outcome
 
-    def _run(
-        self,
-        plan: LaunchPlan,
-        request: ExecutionRequest,
-        files: OutputFiles,
-        wall_start: float,
-        info: Callable[..., Any],
-    ) -> tuple[_Ending, _Report]:
-        """Start the process, follow its output until it ended, and judge how it ended."""
-        spec = request.spec
-        assert isinstance(spec, LocalExecution)  # checked by plan_launch
-        started = _spawn(plan, files.descriptors, request.staging_dir)
-        report = _prepare_report(plan, request, files, wall_start, info)
+    def _run(self, plan: LaunchPlan, recorder: OutputRecorder, timeout: float | None) -> _Ending:
+        """Start the process, record its output until it ended, and judge how it ended."""
+        started = _spawn(plan)
         if isinstance(started, _Ending):
-            return started, report
-        process, timed_out = started, False
-        report.details["pid"] = process.pid
-        info("process_started", run_id=request.run_id, executor=EXECUTOR_TYPE, **report.details)
-        follower = OutputFollower(files.descriptors, report.lines)
-        streams = report.lines.streams_lines
-        watch = ExitWatch(
-            process,
-            follower,
-            follow_interval=FOLLOW_INTERVAL if streams else None,
-            poll_interval=self.poll_interval,
-        )
+            return started
+        process, pipes = started
+        reader = PipeReader(recorder, pipes)
         try:
-            timed_out = self._supervise(process, watch, spec.timeout)
-            if not timed_out:
-                self._stop_leftovers(process)
+            timed_out = self._supervise(process, reader, timeout)
+            self._drain(process, reader)
         except BaseException as error:
             if isinstance(error, KeyboardInterrupt):
                 log.warning("run_interrupted", pid=process.pid)
-            self._stop_group(process)
+            self._stop_group(process, reader)
             raise
         finally:
-            follower.finish()
-        return _judge(process, timed_out, spec.timeout, plan, report.lines), report
+            reader.close()
+        return _judge(process, timed_out, timeout, plan, recorder)
 
     def _supervise(
-        self, process: subprocess.Popen[bytes], watch: ExitWatch, timeout: float | None
+        self, process: subprocess.Popen[bytes], reader: PipeReader, timeout: float | None
     ) -> bool:
-        """Wait until the process ends; stop its group on timeout.
+        """Record the output until the process ends; stop its group on timeout.
 
         Returns:
             True when the timeout expired.
         """
         deadline = None if timeout is None else time.monotonic() + timeout
-        if watch.until(deadline):
+        if ExitWait(process, reader, self.poll_interval).until(deadline):
             return False
         log.warning("run_timeout_expired", pid=process.pid, timeout=timeout)
-        self._stop_group(process)
+        self._stop_group(process, reader)
         return True
 
-    def _stop_group(self, process: subprocess.Popen[bytes]) -> None:
-        """SIGTERM the process group, wait up to the grace period, then SIGKILL it."""
-        signal_group(process.pid, signal.SIGTERM)
+    def _stop_group(self, process: subprocess.Popen[bytes], reader: PipeReader) -> None:
+        """SIGTERM the process group, wait up to the grace period, then SIGKILL it.
+
+        The pipes are still read meanwhile, so a process writing as it stops is not blocked.
+        """
+        pgid = process.pid
+        signal_group(pgid, signal.SIGTERM)
         try:
-            wait_for_group(process, self.grace_period, self.poll_interval)
+            deadline = time.monotonic() + self.grace_period
+            while (left := deadline - time.monotonic()) > 0:
+                reader.wait(min(left, self.poll_interval))
+                process.poll()
+                if not group_alive(pgid):
+                    break
         finally:
-            signal_group(process.pid, signal.SIGKILL)
+            signal_group(pgid, signal.SIGKILL)
             process.wait()
 
-    def _stop_leftovers(self, process: subprocess.Popen[bytes]) -> None:
-        """Give processes the command left in its group time to end, then stop them."""
-        if not group_alive(process.pid):
-            return
-        if wait_for_group(process, self.leftover_timeout, self.poll_interval):
+    def _drain(self, process: subprocess.Popen[bytes], reader: PipeReader) -> None:
+        """Read the pipes until they close; stop leftover processes that keep them open."""
+        if read_until_closed(reader, self.drain_timeout):
             return
         log.warning(
             "leftover_processes_stopped",
             pid=process.pid,
-            reason="they were still running after the command ended",
+            reason="they kept the output open after the command ended",
         )
-        self._stop_group(process)
+        self._stop_group(process, reader)
+        read_until_closed(reader, self.drain_timeout)
 
 
-def _prepare_report(
-    plan: LaunchPlan,
-    request: ExecutionRequest,
-    files: OutputFiles,
-    wall_start: float,
-    info: Callable[..., Any],
-) -> _Report:
-    """Prepare what the outcome reports, besides how the run ended."""
-    spec = request.spec
-    assert isinstance(spec, LocalExecution)  # checked by plan_launch
-    # The process writes the files itself; the recorder only streams and counts lines.
-    lines = OutputRecorder(
-        staging_dir=request.staging_dir,
-        name=request.run_id,
-        capture=False,
-        stream=spec.stream_output,
-        info=info,
-    )
-    paths = files.paths
-    return _Report(
-        lines=lines,
-        started_at=datetime.fromtimestamp(wall_start, UTC).replace(tzinfo=None),
-        paths=(None, None) if paths is None else (paths["stdout"], paths["stderr"]),
-        details={"command": plan.display, "working_dir": str(plan.cwd)},
-    )
+def _spawn(plan: LaunchPlan) -> tuple[subprocess.Popen[bytes], dict[str, int]] | _Ending:
+    """Start the process in its own session, or say why it could not start.
 
-
-_dev_null: list[int] = []
-
-
-def dev_null() -> int:
-    """Return this process's shared descriptor of ``/dev/null`` (the processes' stdin).
-
-    Opened once, on first use, and kept: cheaper than opening it for every process.
+    Returns:
+        The process and the read ends of its stdout and stderr pipes (plain descriptors:
+        cheaper than the file objects ``subprocess.PIPE`` would wrap them in).
     """
-    if not _dev_null:
-        _dev_null.append(os.open(os.devnull, os.O_RDONLY | os.O_CLOEXEC))
-    return _dev_null[0]
-
-
-def _output_files(names: Mapping[str, str] | None, plan: LaunchPlan, staging: Path) -> OutputFiles:
-    """Create the output files of a run, or raise the error of a missing staging dir."""
+    (stdout, stdout_end), (stderr, stderr_end) = os.pipe(), os.pipe()
+    pipes = {"stdout": stdout, "stderr": stderr}
     try:
-        return OutputFiles(names)
-    except FileNotFoundError as error:
-        raise missing_dir_error(plan, staging) or error from None
-
-
-def _spawn(
-    plan: LaunchPlan, outputs: Mapping[str, int], staging_dir: Path
-) -> subprocess.Popen[bytes] | _Ending:
-    """Start the process in its own session, writing into ``outputs``, or say why it could not.
-
-    Raises:
-        StagingError: The staging dir does not exist.
-        ConfigError: The configured working dir does not exist.
-    """
-    try:
-        return subprocess.Popen(
+        process = subprocess.Popen(
             plan.argv,
             cwd=plan.cwd,
             env=plan.popen_env,
-            stdin=dev_null(),
-            stdout=outputs["stdout"],
-            stderr=outputs["stderr"],
+            stdin=subprocess.DEVNULL,
+            stdout=stdout_end,
+            stderr=stderr_end,
             start_new_session=True,
         )
-    except FileNotFoundError:
-        error = missing_dir_error(plan, staging_dir)
-        if error is not None:
-            raise error from None
-        message = not_found_message(plan.argv[0], plan.env)
-        return _Ending(status=FAILED, exit_code=NOT_FOUND_EXIT_CODE, message=message)
-    except PermissionError:
-        message = not_executable_message(plan.argv[0])
-        return _Ending(status=FAILED, exit_code=NOT_EXECUTABLE_EXIT_CODE, message=message)
+    except BaseException as error:
+        for descriptor in pipes.values():
+            os.close(descriptor)
+        if isinstance(error, FileNotFoundError):
+            message = not_found_message(plan.argv[0], plan.env)
+            return _Ending(status=FAILED, exit_code=NOT_FOUND_EXIT_CODE, message=message)
+        if isinstance(error, PermissionError):
+            message = (
+                f"command is not executable: {plan.argv[0]}; check its permissions or fix "
+                "backend.command"
+            )
+            return _Ending(status=FAILED, exit_code=NOT_EXECUTABLE_EXIT_CODE, message=message)
+        raise
+    finally:
+        os.close(stdout_end)
+        os.close(stderr_end)
+    return process, pipes
 
 
 def _judge(
@@ -299,18 +365,26 @@ def _judge(
     timed_out: bool,
     timeout: float | None,
     plan: LaunchPlan,
-    lines: OutputRecorder,
+    recorder: OutputRecorder,
 ) -> _Ending:
     returncode = process.returncode
     if timed_out:
         message = f"timed out after {timeout:g} seconds; the process group was stopped"
-        return _Ending(status=TIMED_OUT, exit_code=returncode, message=message)
+        return _Ending(status=TIMED_OUT, exit_code=returncode, message=message, pid=process.pid)
     if returncode == 0:
-        return _Ending(status=SUCCEEDED, exit_code=0)
-    stderr_lines = lines.last_lines("stderr")
-    missing = shell_missing_command(stderr_lines) if plan.shell else None
+        return _Ending(status=SUCCEEDED, exit_code=0, pid=process.pid)
+    stderr_lines = recorder.last_lines("stderr")
+    missing = _shell_missing_command(stderr_lines) if plan.shell else None
     if returncode == NOT_FOUND_EXIT_CODE and missing:
         message = not_found_message(missing, plan.env)
     else:
         message = failure_message(returncode, stderr_lines)
-    return _Ending(status=FAILED, exit_code=returncode, message=message)
+    return _Ending(status=FAILED, exit_code=returncode, message=message, pid=process.pid)
+
+
+def _details(plan: LaunchPlan, ending: _Ending, recorder: OutputRecorder) -> dict[str, Any]:
+    details: dict[str, Any] = {"command": plan.display, "working_dir": str(plan.cwd)}
+    if ending.pid is not None:
+        details["pid"] = ending.pid
+    details.update(recorder.summary())
+    return details

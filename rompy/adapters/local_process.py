@@ -1,14 +1,8 @@
-"""Following a local process group: its output files, its exit, its signals.
+"""Following a local process group: its pipes, its exit, its signals.
 
-A model writes its stdout and stderr straight into files: the run's saved output under
-``<staging>/logs/``, or anonymous scratch files when the output is not kept. That is the
-cheapest capture there is (no pipe to pump, no reader thread), a chatty model never blocks on
-a full pipe, and the saved output stays complete even if rompy itself dies mid-run. While the
-process runs, an :class:`OutputFollower` reads what was added to the files since it last
-looked (``pread``, so the process's own file offset is untouched) and hands it to the
-:class:`~rompy.adapters.process_output.OutputRecorder`, which streams the lines to the log.
-An :class:`ExitWatch` waits for the process on a pidfd (Linux >= 5.3), so the end of a run is
-noticed at once, waking every ``follow_interval`` to follow the output.
+The local executor reads a process's stdout and stderr from the calling thread (one
+``poll()`` over both pipes, no reader threads) and waits for the process to end, using a
+pidfd (Linux >= 5.3) once waiting gets long, so the end of a run is noticed at once.
 """
 
 from __future__ import annotations
@@ -18,180 +12,158 @@ import os
 import select
 import signal
 import subprocess
-import tempfile
 import time
 from collections.abc import Mapping
-from pathlib import Path
-from types import TracebackType
 
-from rompy.adapters.process_output import (
-    READ_BYTES,
-    STREAMS,
-    OutputRecorder,
-    create_output_file,
-    paths_of,
-)
+from rompy.adapters.process_output import READ_BYTES, OutputRecorder
+from rompy.log import get_logger
 
-FOLLOW_INTERVAL = 0.1
-"""Seconds between reads of a running process's output files when its lines are streamed."""
+log = get_logger(__name__)
 
 
-class OutputFiles:
-    """The two files one process writes its stdout and stderr into.
+class PipeReader:
+    """Reads the pipes of one process from the calling thread into an :class:`OutputRecorder`.
 
-    Like the built-in ``open``, creating one creates (or empties) the files; use it as a
-    context manager to close them. Each descriptor is open for reading and writing, so the
-    follower reads what the process wrote through the same descriptor.
+    One ``poll()`` waits on all pipes (and on any other file descriptor given to
+    :meth:`watch`, such as a pidfd), so following a process needs no reader threads.
 
     Args:
-        names: Where to keep each stream (file names by ``stdout``/``stderr``), or None for
-            anonymous files that vanish once closed (output that is followed but not kept).
-
-    Raises:
-        FileNotFoundError: The folder above the files' own folder does not exist.
+        recorder: Where the output goes.
+        pipes: The read ends of the pipes (descriptors) by stream name; the reader owns them
+            and closes each one when it ends, or in :meth:`close`.
 
     Example:
-        >>> with OutputFiles(output_paths(staging, "run1")) as files:  # doctest: +SKIP
-        ...     subprocess.Popen(argv, stdout=files.descriptors["stdout"], ...)
+        >>> read_end, write_end = os.pipe()  # doctest: +SKIP
+        >>> reader = PipeReader(recorder, {"stdout": read_end})  # doctest: +SKIP
+        >>> reader.read_to_end()  # doctest: +SKIP
     """
 
-    def __init__(self, names: Mapping[str, str] | None) -> None:
-        """Create the files (and their own folder)."""
-        self._names = names
-        self.descriptors: dict[str, int] = {}
-        try:
-            for stream in STREAMS:
-                self.descriptors[stream] = (
-                    _anonymous_file() if names is None else create_output_file(names[stream])
-                )
-        except BaseException:
-            self.close()
-            raise
+    def __init__(self, recorder: OutputRecorder, pipes: Mapping[str, int]) -> None:
+        """Register the pipes; nothing is read yet."""
+        self._recorder = recorder
+        self._poller = select.poll()
+        self._pipes = {descriptor: stream for stream, descriptor in pipes.items()}
+        for descriptor in self._pipes:
+            self._poller.register(descriptor, select.POLLIN)
 
     @property
-    def paths(self) -> dict[str, Path] | None:
-        """The files by stream name, or None for anonymous files."""
-        return None if self._names is None else paths_of(self._names)
+    def open(self) -> bool:
+        """True while some pipe has not ended."""
+        return bool(self._pipes)
 
-    def __enter__(self) -> OutputFiles:
-        """Return the files, to close them when the context ends."""
-        return self
+    def watch(self, descriptor: int) -> None:
+        """Also wake :meth:`wait` when ``descriptor`` becomes readable."""
+        self._poller.register(descriptor, select.POLLIN)
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        """Close the files."""
-        self.close()
+    def unwatch(self, descriptor: int) -> None:
+        """Stop watching ``descriptor`` (given to :meth:`watch`)."""
+        self._poller.unregister(descriptor)
+
+    def wait(self, timeout: float | None) -> list[int]:
+        """Wait up to ``timeout`` seconds (None: no limit) and record what the pipes hold.
+
+        Returns:
+            The watched (non-pipe) descriptors that are readable.
+        """
+        ready = self._poller.poll(None if timeout is None else max(0.0, timeout) * 1000)
+        others = []
+        for descriptor, _ in ready:
+            if descriptor in self._pipes:
+                self._read(descriptor)
+            else:
+                others.append(descriptor)
+        return others
+
+    def read_to_end(self) -> None:
+        """Record everything until all pipes end."""
+        while self._pipes:
+            self.wait(None)
 
     def close(self) -> None:
-        """Close the files (the anonymous ones are then gone)."""
-        while self.descriptors:
-            os.close(self.descriptors.popitem()[1])
+        """Stop reading: record the pipes' last unfinished lines and close them."""
+        for descriptor in list(self._pipes):
+            self._finish(descriptor)
+
+    def _read(self, descriptor: int) -> None:
+        try:
+            chunk = os.read(descriptor, READ_BYTES)
+        except OSError as error:
+            log.debug("output_pipe_closed", run_id=self._recorder.name, error=str(error))
+            chunk = b""
+        if chunk:
+            self._recorder.feed(self._pipes[descriptor], chunk)
+        else:
+            self._finish(descriptor)
+
+    def _finish(self, descriptor: int) -> None:
+        stream = self._pipes.pop(descriptor)
+        self._poller.unregister(descriptor)
+        os.close(descriptor)
+        self._recorder.end(stream)
 
 
-def _anonymous_file() -> int:
-    descriptor, path = tempfile.mkstemp(prefix="rompy-output-")
-    os.unlink(path)
-    return descriptor
+class ExitWait:
+    """Waits for a process to end while its output is read.
 
-
-class OutputFollower:
-    """Hands what a process added to its output files to an :class:`OutputRecorder`.
-
-    Args:
-        descriptors: The files' descriptors by stream name (readable; not closed here).
-        recorder: Where the lines go; it does not save them (the process wrote the files).
-    """
-
-    def __init__(self, descriptors: Mapping[str, int], recorder: OutputRecorder) -> None:
-        """Start at the beginning of each file."""
-        self._descriptors = dict(descriptors)
-        self._recorder = recorder
-        self._offsets = dict.fromkeys(self._descriptors, 0)
-
-    def follow(self) -> None:
-        """Record what each file gained since the last call."""
-        for stream, descriptor in self._descriptors.items():
-            while chunk := os.pread(descriptor, READ_BYTES, self._offsets[stream]):
-                self._offsets[stream] += len(chunk)
-                self._recorder.feed(stream, chunk)
-
-    def finish(self) -> None:
-        """Record the rest of each file, including a last line without its newline."""
-        self.follow()
-        for stream in self._descriptors:
-            self._recorder.end(stream)
-
-
-class ExitWatch:
-    """Waits for a process to end, following its output meanwhile.
-
-    With neither a deadline nor output to follow, it simply blocks in ``wait()``. Otherwise
-    it waits on a pidfd of the process, which wakes it the moment the process ends; without
-    pidfds (old kernels, seccomp filters), it polls the process every ``poll_interval``.
-
-    Args:
-        process: The process to wait for.
-        follower: Its output, followed every ``follow_interval`` seconds.
-        follow_interval: Seconds between reads of the output, or None to read it only once
-            the process ended.
-        poll_interval: Seconds between checks of the process where there is no pidfd.
+    Most commands close their pipes as they end, and a blocking ``wait()`` then reaps them at
+    once. Until ``poll_interval`` has passed only the pipes are watched, which spares short
+    commands the cost of a pidfd. Later, or once the pipes closed before a timeout, a pidfd
+    (Linux >= 5.3) in the same ``poll()`` as the pipes wakes us the moment the process ends,
+    even while processes it left behind keep the pipes open. Without pidfds, the process is
+    polled every ``poll_interval``.
     """
 
     def __init__(
-        self,
-        process: subprocess.Popen[bytes],
-        follower: OutputFollower,
-        *,
-        follow_interval: float | None,
-        poll_interval: float,
+        self, process: subprocess.Popen[bytes], reader: PipeReader, poll_interval: float
     ) -> None:
-        """Watch ``process``."""
+        """Follow ``process`` whose output ``reader`` records."""
         self._process = process
-        self._follower = follower
-        self._follow_interval = follow_interval
+        self._reader = reader
         self._poll_interval = poll_interval
+        self._quick_until = time.monotonic() + poll_interval
+        self._pidfd: int | None = None
+        self._pidfd_tried = False
 
     def until(self, deadline: float | None) -> bool:
-        """Wait until the process ended (True) or the monotonic ``deadline`` passed (False)."""
-        if deadline is None and self._follow_interval is None:
-            self._process.wait()
-            return True
-        pidfd = open_pidfd(self._process.pid)
+        """Record output until the process ended (True) or ``deadline`` passed (False)."""
+        process, reader = self._process, self._reader
         try:
-            return self._wait_in_steps(deadline, pidfd)
+            while process.returncode is None:
+                now = time.monotonic()
+                left = None if deadline is None else deadline - now
+                if left is not None and left <= 0:
+                    return process.poll() is not None
+                if not reader.open and left is None:
+                    process.wait()
+                elif reader.open and now < self._quick_until:
+                    reader.wait(_shorter(left, self._quick_until - now))
+                else:
+                    self._wait_watched(left)
+            return True
         finally:
-            if pidfd is not None:
-                os.close(pidfd)
+            if self._pidfd is not None:
+                reader.unwatch(self._pidfd)
+                os.close(self._pidfd)
 
-    def _wait_in_steps(self, deadline: float | None, pidfd: int | None) -> bool:
-        poller = select.poll()
-        if pidfd is not None:
-            poller.register(pidfd, select.POLLIN)
-        while self._process.poll() is None:
-            step = self._step(deadline, pidfd is not None)
-            if step is not None and step <= 0:
-                return False
-            if pidfd is None:
-                with contextlib.suppress(subprocess.TimeoutExpired):
-                    self._process.wait(timeout=step)
-            elif poller.poll(None if step is None else step * 1000):
+    def _wait_watched(self, left: float | None) -> None:
+        if not self._pidfd_tried:
+            self._pidfd_tried = True
+            self._pidfd = open_pidfd(self._process.pid)
+            if self._pidfd is not None:
+                self._reader.watch(self._pidfd)
+        if self._pidfd is not None:
+            if self._reader.wait(left):
                 self._process.wait()
-            if self._follow_interval is not None:
-                self._follower.follow()
-        return True
+        elif not self._reader.open:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self._process.wait(timeout=left)
+        else:
+            self._reader.wait(_shorter(left, self._poll_interval))
+            self._process.poll()
 
-    def _step(self, deadline: float | None, has_pidfd: bool) -> float | None:
-        """Seconds to wait next: to the deadline, the next read or the next check."""
-        limits = [] if has_pidfd else [self._poll_interval]
-        if self._follow_interval is not None:
-            limits.append(self._follow_interval)
-        if deadline is not None:
-            limits.append(deadline - time.monotonic())
-        return min(limits) if limits else None
+
+def _shorter(left: float | None, limit: float) -> float:
+    return limit if left is None else min(left, limit)
 
 
 def group_alive(pgid: int) -> bool:
@@ -202,23 +174,6 @@ def group_alive(pgid: int) -> bool:
         return False
     except PermissionError:
         return True
-    return True
-
-
-def wait_for_group(process: subprocess.Popen[bytes], seconds: float, poll_interval: float) -> bool:
-    """Wait up to ``seconds`` for the process group ``process`` leads to be gone.
-
-    The leader is reaped as soon as it ends (a zombie would keep the group alive).
-
-    Returns:
-        True when the whole group is gone.
-    """
-    deadline = time.monotonic() + seconds
-    while process.poll() is None or group_alive(process.pid):
-        left = deadline - time.monotonic()
-        if left <= 0:
-            return False
-        time.sleep(min(left, poll_interval))
     return True
 
 
@@ -234,3 +189,11 @@ def open_pidfd(pid: int) -> int | None:
         return os.pidfd_open(pid)
     except (AttributeError, OSError):  # not Linux, an old kernel, or a seccomp filter
         return None
+
+
+def read_until_closed(reader: PipeReader, seconds: float) -> bool:
+    """Record output until every pipe closes (True) or ``seconds`` pass (False)."""
+    deadline = time.monotonic() + seconds
+    while reader.open and (left := deadline - time.monotonic()) > 0:
+        reader.wait(left)
+    return not reader.open

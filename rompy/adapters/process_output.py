@@ -18,7 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from rompy.log import get_logger
+from rompy.log import get_logger, ignore_event
 from rompy.ports.execution import RunOutcome
 
 log = get_logger(__name__)
@@ -104,6 +104,8 @@ def _line_emitter(info: Callable[..., Any] | None = None) -> Callable[..., Any] 
     """
     if info is None:
         info = log.info
+    if info is ignore_event:  # rompy.log drops INFO without loading structlog
+        return None
     is_enabled_for = getattr(getattr(info, "__self__", None), "is_enabled_for", None)
     if callable(is_enabled_for) and not is_enabled_for(logging.INFO):
         return None
@@ -169,12 +171,6 @@ class OutputRecorder:
     def stderr_path(self) -> Path | None:
         """The file holding stderr, or None when output is not captured."""
         return output_paths(self._staging_dir, self.name)["stderr"] if self.capture else None
-
-    @property
-    def streams_lines(self) -> bool:
-        """True when recorded lines go to the log (``stream`` on, and INFO events not dropped)."""
-        self._resolve_emitter()
-        return self._emit is not None
 
     def _resolve_emitter(self) -> None:
         if not self._emit_resolved:
@@ -299,20 +295,18 @@ class OutputRecorder:
         }
 
 
-_CREATE_FLAGS = os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC
+_CREATE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC
 
 
 def create_output_file(path: Path | str) -> int:
     """Create (or empty) the output file ``path`` and its folder; return its descriptor.
 
-    The descriptor is open for reading and writing (and closed on exec), so one descriptor
-    serves both whoever writes the output and whoever follows it. Only the file's own folder
-    (``logs/``) is created: a missing staging dir stays a :class:`FileNotFoundError`.
+    The descriptor is closed on exec. Missing folders are created.
     """
     try:
         return os.open(path, _CREATE_FLAGS, 0o666)
     except FileNotFoundError:  # the first run of this staging dir: no logs folder yet
-        Path(path).parent.mkdir(exist_ok=True)
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
         return os.open(path, _CREATE_FLAGS, 0o666)
 
 

@@ -45,7 +45,7 @@ def make_request(
 
 
 def run(request: ExecutionRequest, **executor_options: float) -> RunOutcome:
-    options = {"grace_period": 2.0, "leftover_timeout": 2.0, **executor_options}
+    options = {"grace_period": 2.0, "drain_timeout": 2.0, **executor_options}
     return LocalExecutor(**options).execute(request)
 
 
@@ -426,7 +426,7 @@ def test_keyboard_interrupt_stops_the_process_group_and_is_reraised(tmp_path: Pa
 def test_background_processes_holding_the_output_are_stopped_after_the_command(
     tmp_path: Path,
 ) -> None:
-    outcome = run(make_request(tmp_path, "sleep 100 & echo done"), leftover_timeout=0.5)
+    outcome = run(make_request(tmp_path, "sleep 100 & echo done"), drain_timeout=0.5)
 
     assert (SUCCEEDED, "done\n") == (outcome.status, stdout_of(outcome))
     assert wait_until(lambda: group_is_gone(outcome.details["pid"]))
@@ -462,7 +462,7 @@ def test_without_pidfds_a_timeout_still_stops_the_process_group(
 def test_without_pidfds_background_processes_holding_the_output_are_stopped(
     tmp_path: Path, without_pidfds: None
 ) -> None:
-    outcome = run(make_request(tmp_path, "sleep 100 & echo done"), leftover_timeout=0.5)
+    outcome = run(make_request(tmp_path, "sleep 100 & echo done"), drain_timeout=0.5)
 
     assert (SUCCEEDED, "done\n", True) == (
         outcome.status,

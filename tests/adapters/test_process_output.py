@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import os
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 from structlog.testing import capture_logs
 
 from rompy.adapters import process_output
+from rompy.adapters.local_process import PipeReader
 from rompy.adapters.process_output import (
     MAX_LINE_BYTES,
     OutputRecorder,
@@ -93,6 +95,46 @@ def test_lines_written_after_closing_are_not_saved(tmp_path: Path) -> None:
     recorder.write_line("stdout", "late")
 
     assert "kept\n" == (tmp_path / "logs" / "r1.stdout.log").read_text()
+
+
+def test_a_pipe_reader_records_every_line_of_a_pipe_and_closes_it(tmp_path: Path) -> None:
+    read_end, write_end = os.pipe()
+    os.write(write_end, b"one\ntwo\nthree")
+    os.close(write_end)
+    with OutputRecorder(staging_dir=tmp_path, name="r1", stream=False) as recorder:
+        PipeReader(recorder, {"stdout": read_end}).read_to_end()
+
+    assert ["one", "two", "three"] == recorder.last_lines("stdout")
+    with pytest.raises(OSError):
+        os.fstat(read_end)
+
+
+def test_a_pipe_reader_returns_the_watched_descriptors_that_are_readable(tmp_path: Path) -> None:
+    pipe_read, pipe_write = os.pipe()
+    other_read, other_write = os.pipe()
+    os.write(other_write, b"ready")
+    with OutputRecorder(staging_dir=tmp_path, name="r1", capture=False, stream=False) as recorder:
+        reader = PipeReader(recorder, {"stdout": pipe_read})
+        reader.watch(other_read)
+        ready = reader.wait(5.0)
+        reader.unwatch(other_read)
+        reader.close()
+    for descriptor in (pipe_write, other_read, other_write):
+        os.close(descriptor)
+
+    assert [other_read] == ready
+
+
+def test_closing_a_pipe_reader_records_the_unfinished_last_line(tmp_path: Path) -> None:
+    read_end, write_end = os.pipe()
+    os.write(write_end, b"done\npartial")
+    with OutputRecorder(staging_dir=tmp_path, name="r1", capture=False, stream=False) as recorder:
+        reader = PipeReader(recorder, {"stdout": read_end})
+        reader.wait(5.0)
+        reader.close()
+    os.close(write_end)
+
+    assert ["done", "partial"] == recorder.last_lines("stdout")
 
 
 # --- output fed in chunks ---------------------------------------------------------------------
@@ -189,3 +231,10 @@ def test_output_paths_are_the_output_file_names_as_paths(tmp_path: Path) -> None
         tmp_path / "staging", "run.1"
     )
     assert tmp_path / "staging" / "logs" / "run.1.stderr.log" == Path(names["stderr"])
+
+
+def test_no_line_is_emitted_when_rompy_log_drops_info_events() -> None:
+    from rompy.adapters.process_output import _line_emitter
+    from rompy.log import ignore_event
+
+    assert None is _line_emitter(ignore_event)
