@@ -150,6 +150,7 @@ class OutputRecorder:
         self.capture = capture
         self.stream = stream
         self._staging_dir = staging_dir
+        self._paths: dict[str, Path] | None = None  # computed once, when first needed
         self._info = info
         self._files: dict[str, int] = {}  # descriptors of the open output files
         self._locks = {stream_name: threading.Lock() for stream_name in STREAMS}
@@ -165,12 +166,17 @@ class OutputRecorder:
     @property
     def stdout_path(self) -> Path | None:
         """The file holding stdout, or None when output is not captured."""
-        return output_paths(self._staging_dir, self.name)["stdout"] if self.capture else None
+        return self._output_paths()["stdout"] if self.capture else None
 
     @property
     def stderr_path(self) -> Path | None:
         """The file holding stderr, or None when output is not captured."""
-        return output_paths(self._staging_dir, self.name)["stderr"] if self.capture else None
+        return self._output_paths()["stderr"] if self.capture else None
+
+    def _output_paths(self) -> dict[str, Path]:
+        if self._paths is None:
+            self._paths = output_paths(self._staging_dir, self.name)
+        return self._paths
 
     def _resolve_emitter(self) -> None:
         if not self._emit_resolved:
@@ -181,7 +187,7 @@ class OutputRecorder:
         """Create the logs folder and open the output files (when capturing)."""
         if self.capture:
             try:
-                for stream_name, path in output_paths(self._staging_dir, self.name).items():
+                for stream_name, path in self._output_paths().items():
                     self._files[stream_name] = create_output_file(path)
             except BaseException:
                 self.close()
