@@ -16,7 +16,6 @@ the whole process. Goal: first / second >= 10 (the generate call).
 
 from __future__ import annotations
 
-import argparse
 import json
 import shutil
 import sys
@@ -26,13 +25,13 @@ from typing import Any
 
 import _common as common
 from data_crop import (
-    QUICK_SIZE_GB,
     Measured,
     crop_params,
     data_dir,
     describe_file,
     goal,
     hourly_file,
+    parse_data_args,
     print_rows,
     run_measured,
     summarise,
@@ -101,13 +100,8 @@ def measure_pairs(params: dict[str, Any], repeat: int) -> dict[str, list[Measure
 
 def main() -> None:
     """Generate the run twice per pair; print the times and the speed-up."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help=f"a {QUICK_SIZE_GB} GB file, 1 pair")
-    parser.add_argument("-n", "--repeat", type=int, default=None, help="pairs (3)")
-    parser.add_argument("--size-gb", type=float, default=None, help="source file size (1.4)")
-    args = parser.parse_args()
-    repeat = args.repeat or (1 if args.quick else 3)
-    size_gb = args.size_gb if args.size_gb is not None else (QUICK_SIZE_GB if args.quick else 1.4)
+    args = parse_data_args(__doc__ or "", default_size_gb=1.4, size_help="source file size")
+    repeat, size_gb = args.repeat, args.size_gb
     path = hourly_file(size_gb, compress=False)
     warm_page_cache(path)
     params = crop_params(path, describe_file(path))

@@ -31,7 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -139,9 +139,11 @@ print(json.dumps({"seconds": elapsed, "shape": shape}))
 
 def main() -> None:
     """Generate the files if needed, time every side on each, print the tables."""
-    args = parse_args()
+    args = parse_data_args(
+        __doc__ or "", default_size_gb=1.4, size_help="source file size", extra=_no_zlib_option
+    )
     has_reference = common.report_reference_status()
-    size_gb = args.size_gb if args.size_gb is not None else (QUICK_SIZE_GB if args.quick else 1.4)
+    size_gb = args.size_gb
     for compress in (False,) if args.no_zlib else (False, True):
         path = hourly_file(size_gb, compress=compress)
         layout = describe_file(path)
@@ -151,16 +153,38 @@ def main() -> None:
         print_crop_table(path, layout, results)
 
 
-def parse_args() -> argparse.Namespace:
-    """``--quick``, ``-n``, ``--size-gb`` and ``--no-zlib``."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help=f"a {QUICK_SIZE_GB} GB file, 1 run")
-    parser.add_argument("-n", "--repeat", type=int, default=None, help="runs per side (3)")
-    parser.add_argument("--size-gb", type=float, default=None, help="source file size (1.4)")
-    parser.add_argument("--no-zlib", action="store_true", help="skip the compressed twin")
-    args = parser.parse_args()
-    args.repeat = args.repeat or (1 if args.quick else 3)
+def parse_data_args(
+    doc: str,
+    *,
+    default_size_gb: float,
+    size_help: str,
+    quick_size_gb: float = QUICK_SIZE_GB,
+    extra: Callable[[argparse.ArgumentParser], None] | None = None,
+) -> argparse.Namespace:
+    """:func:`common.parse_args` (3 runs, 1 with ``--quick``) plus ``--size-gb``.
+
+    ``args.size_gb`` comes back resolved: ``--size-gb``, else ``quick_size_gb`` with
+    ``--quick``, else ``default_size_gb``.
+    """
+
+    def options(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument(
+            "--size-gb",
+            type=float,
+            default=None,
+            help=f"{size_help} (default {default_size_gb:g}; {quick_size_gb:g} with --quick)",
+        )
+        if extra is not None:
+            extra(parser)
+
+    args = common.parse_args(doc, default_repeat=3, quick_repeat=1, extra=options)
+    if args.size_gb is None:
+        args.size_gb = quick_size_gb if args.quick else default_size_gb
     return args
+
+
+def _no_zlib_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--no-zlib", action="store_true", help="skip the compressed twin")
 
 
 def crop_params(path: Path, layout: dict[str, Any]) -> dict[str, Any]:

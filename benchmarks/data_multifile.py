@@ -26,7 +26,6 @@ side here: more work, not less), and equal between our two rows.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import subprocess
@@ -45,6 +44,7 @@ from data_crop import (
     describe_file,
     field_shape,
     goal,
+    parse_data_args,
     print_rows,
     run_measured,
     summarise,
@@ -185,13 +185,13 @@ def check_same_values(paths: list[Path]) -> None:
 
 def main() -> None:
     """Write the files if needed, time both sides, print the table."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help=f"{QUICK_SIZE_GB} GB, 1 run")
-    parser.add_argument("-n", "--repeat", type=int, default=None, help="runs per side (3)")
-    parser.add_argument("--size-gb", type=float, default=None, help="all files together (0.5)")
-    args = parser.parse_args()
-    repeat = args.repeat or (1 if args.quick else 3)
-    size_gb = args.size_gb if args.size_gb is not None else (QUICK_SIZE_GB if args.quick else 0.5)
+    args = parse_data_args(
+        __doc__ or "",
+        default_size_gb=0.5,
+        size_help="all files together",
+        quick_size_gb=QUICK_SIZE_GB,
+    )
+    repeat, size_gb = args.repeat, args.size_gb
     pattern = daily_files(size_gb)
     for path in sorted(Path(pattern).parent.glob("wind_*.nc")):
         warm_page_cache(path)
