@@ -3,7 +3,8 @@
 An :class:`OutputRecorder` takes what a model writes on stdout and stderr (read from pipes,
 a container's log stream or a batch job's files), saves it under
 ``<staging>/logs/<name>.stdout.log`` / ``.stderr.log``, streams each line to the log as a
-``model_output`` event and keeps the last few lines in memory for failure messages.
+``model_output`` event and keeps the last few lines in memory for failure messages. A
+:class:`PipeReader` reads several pipes from the calling thread, without reader threads.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import logging
 import os
 import signal
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -35,7 +36,7 @@ MAX_LINE_BYTES = 1 << 16
 """A longer run of output without a newline (a progress bar) is recorded in pieces of this size."""
 
 READ_BYTES = 1 << 16
-"""How much is read from a model's output (a file or a stream) at once."""
+"""How much a :class:`PipeReader` reads from a pipe at once."""
 
 _TAIL_BLOCK = 8192
 
@@ -50,23 +51,8 @@ def output_paths(staging_dir: Path, name: str) -> dict[str, Path]:
     Returns:
         ``{"stdout": <staging>/logs/<name>.stdout.log, "stderr": ...stderr.log}``.
     """
-    return paths_of(output_file_names(staging_dir, name))
-
-
-def paths_of(names: Mapping[str, str]) -> dict[str, Path]:
-    """Return the :class:`~pathlib.Path` of each of :func:`output_file_names`.
-
-    The second path is derived from the first (``with_name``), which is about twice as cheap
-    as parsing both names (it matters when commands are short).
-    """
-    first = Path(names[STREAMS[0]])
-    return {STREAMS[0]: first, STREAMS[1]: first.with_name(os.path.basename(names[STREAMS[1]]))}
-
-
-def output_file_names(staging_dir: Path, name: str) -> dict[str, str]:
-    """Return :func:`output_paths` as plain strings (cheaper, for opening the files)."""
-    base = os.path.join(staging_dir, LOGS_DIR, name)
-    return {stream: f"{base}.{stream}.log" for stream in STREAMS}
+    folder = staging_dir / LOGS_DIR
+    return {stream: folder / f"{name}.{stream}.log" for stream in STREAMS}
 
 
 def tail(path: Path, n: int = 10) -> list[str]:
@@ -149,8 +135,7 @@ class OutputRecorder:
         self.name = name
         self.capture = capture
         self.stream = stream
-        self._staging_dir = staging_dir
-        self._paths: dict[str, Path] | None = None  # computed once, when first needed
+        self._paths = output_paths(staging_dir, name)
         self._info = info
         self._files: dict[str, int] = {}  # descriptors of the open output files
         self._locks = {stream_name: threading.Lock() for stream_name in STREAMS}
@@ -166,29 +151,19 @@ class OutputRecorder:
     @property
     def stdout_path(self) -> Path | None:
         """The file holding stdout, or None when output is not captured."""
-        return self._output_paths()["stdout"] if self.capture else None
+        return self._paths["stdout"] if self.capture else None
 
     @property
     def stderr_path(self) -> Path | None:
         """The file holding stderr, or None when output is not captured."""
-        return self._output_paths()["stderr"] if self.capture else None
-
-    def _output_paths(self) -> dict[str, Path]:
-        if self._paths is None:
-            self._paths = output_paths(self._staging_dir, self.name)
-        return self._paths
-
-    def _resolve_emitter(self) -> None:
-        if not self._emit_resolved:
-            self._emit = _line_emitter(self._info) if self.stream else None
-            self._emit_resolved = True
+        return self._paths["stderr"] if self.capture else None
 
     def __enter__(self) -> OutputRecorder:
         """Create the logs folder and open the output files (when capturing)."""
         if self.capture:
             try:
-                for stream_name, path in self._output_paths().items():
-                    self._files[stream_name] = create_output_file(path)
+                for stream_name, path in self._paths.items():
+                    self._files[stream_name] = _create(path)
             except BaseException:
                 self.close()
                 raise
@@ -277,7 +252,9 @@ class OutputRecorder:
             self._counts[stream] += len(lines)
             if self._keep_last:
                 last.extend(line.rstrip("\r") for line in lines[-self._keep_last :])
-        self._resolve_emitter()  # at the first line: a run without output pays nothing
+        if not self._emit_resolved:  # at the first line: a run without output pays nothing
+            self._emit = _line_emitter(self._info) if self.stream else None
+            self._emit_resolved = True
         emit = self._emit
         if emit is not None:
             for line in lines:
@@ -304,15 +281,12 @@ class OutputRecorder:
 _CREATE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC
 
 
-def create_output_file(path: Path | str) -> int:
-    """Create (or empty) the output file ``path`` and its folder; return its descriptor.
-
-    The descriptor is closed on exec. Missing folders are created.
-    """
+def _create(path: Path) -> int:
+    """Create (or empty) ``path`` and its folder; return its descriptor (one write a chunk)."""
     try:
         return os.open(path, _CREATE_FLAGS, 0o666)
     except FileNotFoundError:  # the first run of this staging dir: no logs folder yet
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         return os.open(path, _CREATE_FLAGS, 0o666)
 
 

@@ -19,8 +19,6 @@ from rompy.adapters.local_process import PipeReader
 from rompy.adapters.process_output import (
     MAX_LINE_BYTES,
     OutputRecorder,
-    output_file_names,
-    output_paths,
     tail,
 )
 
@@ -222,15 +220,6 @@ def test_lines_are_not_passed_to_a_log_that_filters_out_info(
         recorder.feed("stdout", b"one\ntwo\n")
 
     assert ([], 2) == (quiet_log.info_events, recorder.line_count("stdout"))
-
-
-def test_output_paths_are_the_output_file_names_as_paths(tmp_path: Path) -> None:
-    names = output_file_names(tmp_path / "staging", "run.1")
-
-    assert {stream: Path(name) for stream, name in names.items()} == output_paths(
-        tmp_path / "staging", "run.1"
-    )
-    assert tmp_path / "staging" / "logs" / "run.1.stderr.log" == Path(names["stderr"])
 
 
 def test_no_line_is_emitted_when_rompy_log_drops_info_events() -> None:
