@@ -16,7 +16,7 @@ import shlex
 import signal
 import subprocess
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ import attrs
 from rompy.adapters.local_process import (
     ExitWait,
     PipeReader,
+    devnull_descriptor,
     group_alive,
     read_until_closed,
     signal_group,
@@ -64,6 +65,7 @@ class LaunchPlan:
         display: The command as the user wrote it, for logs and messages.
         shell: True when the command runs through the shell.
         cwd: The working dir.
+        cwd_is_staging_dir: True when the working dir is the staging dir (the default).
         env_vars: The variables set on top of this process's environment.
     """
 
@@ -71,6 +73,7 @@ class LaunchPlan:
     display: str
     shell: bool
     cwd: Path
+    cwd_is_staging_dir: bool
     env_vars: Mapping[str, str]
 
     @property
@@ -95,10 +98,10 @@ class _Ending:
 def plan_launch(request: ExecutionRequest) -> LaunchPlan:
     """Resolve the command, working dir and environment of ``request``.
 
+    The working dir is not checked here: see :func:`_working_dir_error`.
+
     Raises:
-        ConfigError: There is no command, a string command cannot be split, or the
-            configured working dir does not exist.
-        StagingError: The default working dir (the staging dir) does not exist.
+        ConfigError: There is no command, or a string command cannot be split.
         TypeError: The request's spec is not a :class:`LocalExecution`.
     """
     spec = request.spec
@@ -110,7 +113,8 @@ def plan_launch(request: ExecutionRequest) -> LaunchPlan:
         argv=_argv(command, shell=shell),
         display=command if isinstance(command, str) else shlex.join(command),
         shell=shell,
-        cwd=_working_dir(spec, request.staging_dir),
+        cwd=request.staging_dir if spec.working_dir is None else spec.working_dir,
+        cwd_is_staging_dir=spec.working_dir is None,
         env_vars={key: str(value) for key, value in spec.env_vars.items()},
     )
 
@@ -132,21 +136,24 @@ def _argv(command: Command, *, shell: bool) -> tuple[str, ...]:
         ) from error
 
 
-def _working_dir(spec: LocalExecution, staging_dir: Path) -> Path:
-    if spec.working_dir is None:
-        if not staging_dir.is_dir():
-            raise StagingError(
-                f"staging dir {staging_dir} does not exist; generate the run before running it"
-            )
-        return staging_dir
-    if not spec.working_dir.is_dir():
-        raise ConfigError(
-            f"working directory {spec.working_dir} does not exist or is not a folder; create "
-            "it, or leave backend.working_dir out to run in the staging dir",
-            path="backend.working_dir",
-            value=str(spec.working_dir),
+def _working_dir_error(plan: LaunchPlan, error: OSError) -> StagingError | ConfigError:
+    """The error for a working dir the process could not enter.
+
+    The dir is not checked before the start: the process's own ``chdir`` fails instead
+    (``error``), which spares every run a ``stat``.
+    """
+    reason = (error.strerror or type(error).__name__).lower()
+    if plan.cwd_is_staging_dir:
+        return StagingError(
+            f"staging dir {plan.cwd} cannot be entered ({reason}); generate the run before "
+            "running it"
         )
-    return spec.working_dir
+    return ConfigError(
+        f"working directory {plan.cwd} cannot be entered ({reason}); create it, fix its "
+        "permissions, or leave backend.working_dir out to run in the staging dir",
+        path="backend.working_dir",
+        value=str(plan.cwd),
+    )
 
 
 def _utc_now() -> datetime:
@@ -226,22 +233,15 @@ class LocalExecutor:
         spec = request.spec
         assert isinstance(spec, LocalExecution)  # checked by plan_launch
         info = log.info
-        info(
-            "process_started",
-            run_id=request.run_id,
-            executor=EXECUTOR_TYPE,
-            command=plan.display,
-            working_dir=str(plan.cwd),
-        )
-        with OutputRecorder(
+        recorder = OutputRecorder(
             staging_dir=request.staging_dir,
             name=request.run_id,
             capture=spec.capture_output,
             stream=spec.stream_output,
             info=info,
-        ) as recorder:
-            started_at, clock = _utc_now(), time.monotonic()
-            ending = self._run(plan, recorder, spec.timeout)
+        )
+        started_at, clock = _utc_now(), time.monotonic()
+        ending = self._run(plan, recorder, spec.timeout, info)
         outcome = RunOutcome(
             run_id=request.run_id,
             executor=EXECUTOR_TYPE,
@@ -257,14 +257,35 @@ class LocalExecutor:
         log_process_finished(log, outcome, EXECUTOR_TYPE, info=info)
         return outcome
 
-    def _run(self, plan: LaunchPlan, recorder: OutputRecorder, timeout: float | None) -> _Ending:
-        """Start the process, record its output until it ended, and judge how it ended."""
+    def _run(
+        self,
+        plan: LaunchPlan,
+        recorder: OutputRecorder,
+        timeout: float | None,
+        info: Callable[..., Any],
+    ) -> _Ending:
+        """Start the process, record its output until it ended, and judge how it ended.
+
+        The output files are opened and the start is logged once the process runs: the
+        pipes hold its first output meanwhile, and this bookkeeping overlaps its start-up
+        instead of delaying it.
+        """
         started = _spawn(plan)
         if isinstance(started, _Ending):
-            return started
+            with recorder:  # the output files of a run that could not start are empty
+                return started
         process, pipes = started
         reader = PipeReader(recorder, pipes)
         try:
+            recorder.open()
+            info(
+                "process_started",
+                executor=EXECUTOR_TYPE,
+                run_id=recorder.name,
+                pid=process.pid,
+                command=plan.display,
+                working_dir=str(plan.cwd),
+            )
             timed_out = self._supervise(process, reader, timeout)
             self._drain(process, reader)
         except BaseException as error:
@@ -274,6 +295,7 @@ class LocalExecutor:
             raise
         finally:
             reader.close()
+            recorder.close()
         return _judge(process, timed_out, timeout, plan, recorder)
 
     def _supervise(
@@ -328,6 +350,10 @@ def _spawn(plan: LaunchPlan) -> tuple[subprocess.Popen[bytes], dict[str, int]] |
     Returns:
         The process and the read ends of its stdout and stderr pipes (plain descriptors:
         cheaper than the file objects ``subprocess.PIPE`` would wrap them in).
+
+    Raises:
+        StagingError: The staging dir (the default working dir) cannot be entered.
+        ConfigError: The configured working dir cannot be entered.
     """
     (stdout, stdout_end), (stderr, stderr_end) = os.pipe(), os.pipe()
     pipes = {"stdout": stdout, "stderr": stderr}
@@ -336,7 +362,7 @@ def _spawn(plan: LaunchPlan) -> tuple[subprocess.Popen[bytes], dict[str, int]] |
             plan.argv,
             cwd=plan.cwd,
             env=plan.popen_env,
-            stdin=subprocess.DEVNULL,
+            stdin=devnull_descriptor(),
             stdout=stdout_end,
             stderr=stderr_end,
             start_new_session=True,
@@ -344,6 +370,8 @@ def _spawn(plan: LaunchPlan) -> tuple[subprocess.Popen[bytes], dict[str, int]] |
     except BaseException as error:
         for descriptor in pipes.values():
             os.close(descriptor)
+        if isinstance(error, OSError) and error.filename == plan.cwd:
+            raise _working_dir_error(plan, error) from error
         if isinstance(error, FileNotFoundError):
             message = not_found_message(plan.argv[0], plan.env)
             return _Ending(status=FAILED, exit_code=NOT_FOUND_EXIT_CODE, message=message)

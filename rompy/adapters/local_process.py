@@ -11,7 +11,9 @@ import contextlib
 import os
 import select
 import signal
+import stat
 import subprocess
+import threading
 import time
 from collections.abc import Mapping
 
@@ -197,3 +199,32 @@ def read_until_closed(reader: PipeReader, seconds: float) -> bool:
     while reader.open and (left := deadline - time.monotonic()) > 0:
         reader.wait(left)
     return not reader.open
+
+
+_devnull_lock = threading.Lock()
+_devnull: tuple[int, int] | None = None  # (descriptor, device number)
+
+
+def devnull_descriptor() -> int:
+    """Return a read-only descriptor of ``/dev/null``, opened once and kept open.
+
+    Passing it as a process's stdin spares each run the ``open`` and ``close`` that
+    ``subprocess.DEVNULL`` costs. It is close-on-exec, so no child keeps it beyond its own
+    stdin; if the embedding application closed it (or the number now names another file) a
+    new one is opened.
+    """
+    global _devnull
+    with _devnull_lock:
+        if _devnull is not None and _is_device(*_devnull):
+            return _devnull[0]
+        descriptor = os.open(os.devnull, os.O_RDONLY | os.O_CLOEXEC)
+        _devnull = (descriptor, os.fstat(descriptor).st_rdev)
+        return descriptor
+
+
+def _is_device(descriptor: int, device: int) -> bool:
+    try:
+        status = os.fstat(descriptor)
+    except OSError:
+        return False
+    return stat.S_ISCHR(status.st_mode) and status.st_rdev == device

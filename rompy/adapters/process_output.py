@@ -101,11 +101,11 @@ def _line_emitter(info: Callable[..., Any] | None = None) -> Callable[..., Any] 
 class OutputRecorder:
     """Records the stdout and stderr of one run.
 
-    Use it as a context manager: entering creates ``<staging>/logs/`` and opens the files
-    (when ``capture`` is on), leaving closes them. Output comes either as whole lines
-    (:meth:`write_line`, thread safe, one thread per stream may call it at the same time) or
-    as raw chunks cut anywhere (:meth:`feed`, then :meth:`end` once the stream is over); chunks
-    are saved as they are, in one write each.
+    Use it as a context manager (or call :meth:`open` and :meth:`close`): entering creates
+    ``<staging>/logs/`` and opens the files (when ``capture`` is on), leaving closes them.
+    Output comes either as whole lines (:meth:`write_line`, thread safe, one thread per stream
+    may call it at the same time) or as raw chunks cut anywhere (:meth:`feed`, then
+    :meth:`end` once the stream is over); chunks are saved as they are, in one write each.
 
     Args:
         staging_dir: The run's staging dir; output files go under its ``logs/`` folder.
@@ -135,7 +135,11 @@ class OutputRecorder:
         self.name = name
         self.capture = capture
         self.stream = stream
-        self._paths = output_paths(staging_dir, name)
+        folder = os.path.join(staging_dir, LOGS_DIR)
+        self._file_names = {
+            stream_name: f"{folder}/{name}.{stream_name}.log" for stream_name in STREAMS
+        }
+        self._paths: dict[str, Path] = {}  # made from the file names when first asked for
         self._info = info
         self._files: dict[str, int] = {}  # descriptors of the open output files
         self._locks = {stream_name: threading.Lock() for stream_name in STREAMS}
@@ -151,23 +155,36 @@ class OutputRecorder:
     @property
     def stdout_path(self) -> Path | None:
         """The file holding stdout, or None when output is not captured."""
-        return self._paths["stdout"] if self.capture else None
+        return self._path("stdout") if self.capture else None
 
     @property
     def stderr_path(self) -> Path | None:
         """The file holding stderr, or None when output is not captured."""
-        return self._paths["stderr"] if self.capture else None
+        return self._path("stderr") if self.capture else None
+
+    def _path(self, stream: str) -> Path:
+        path = self._paths.get(stream)
+        if path is None:
+            path = self._paths[stream] = Path(self._file_names[stream])
+        return path
 
     def __enter__(self) -> OutputRecorder:
-        """Create the logs folder and open the output files (when capturing)."""
+        """Open the recorder (see :meth:`open`)."""
+        self.open()
+        return self
+
+    def open(self) -> None:
+        """Create the logs folder and create or empty the output files (when capturing).
+
+        Until then (and after :meth:`close`) lines are streamed and kept, but not saved.
+        """
         if self.capture:
             try:
-                for stream_name, path in self._paths.items():
-                    self._files[stream_name] = _create(path)
+                for stream_name, file_name in self._file_names.items():
+                    self._files[stream_name] = _create(file_name)
             except BaseException:
                 self.close()
                 raise
-        return self
 
     def __exit__(
         self,
@@ -281,13 +298,13 @@ class OutputRecorder:
 _CREATE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC
 
 
-def _create(path: Path) -> int:
-    """Create (or empty) ``path`` and its folder; return its descriptor (one write a chunk)."""
+def _create(file_name: str) -> int:
+    """Create (or empty) a file and its folder; return its descriptor (one write a chunk)."""
     try:
-        return os.open(path, _CREATE_FLAGS, 0o666)
+        return os.open(file_name, _CREATE_FLAGS, 0o666)
     except FileNotFoundError:  # the first run of this staging dir: no logs folder yet
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return os.open(path, _CREATE_FLAGS, 0o666)
+        os.makedirs(os.path.dirname(file_name), exist_ok=True)
+        return os.open(file_name, _CREATE_FLAGS, 0o666)
 
 
 def _text(data: bytes) -> str:

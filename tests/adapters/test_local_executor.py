@@ -290,13 +290,47 @@ def test_a_missing_working_dir_is_a_config_error_only_at_run_time(tmp_path: Path
     )
 
 
-def test_a_missing_staging_dir_is_a_staging_error(tmp_path: Path) -> None:
+def test_a_missing_staging_dir_is_a_staging_error_and_creates_nothing(tmp_path: Path) -> None:
     request = ExecutionRequest(
         run_id=RUN_ID, staging_dir=tmp_path / "absent", spec=LocalExecution(command="true")
     )
 
-    with pytest.raises(StagingError):
+    with pytest.raises(StagingError) as raised:
         run(request)
+
+    assert ("absent" in str(raised.value), []) == (True, list(tmp_path.iterdir()))
+
+
+def test_a_working_dir_that_is_a_file_is_a_config_error(tmp_path: Path) -> None:
+    a_file = tmp_path / "a-file"
+    a_file.write_text("not a folder")
+
+    with pytest.raises(ConfigError) as raised:
+        run(make_request(tmp_path, "true", working_dir=a_file))
+
+    assert ("backend.working_dir", True) == (
+        raised.value.path,
+        "(not a directory)" in str(raised.value),
+    )
+
+
+def test_the_model_reads_end_of_file_on_stdin(tmp_path: Path) -> None:
+    outcome = run(make_request(tmp_path, "cat; echo read-all"))
+
+    assert (SUCCEEDED, "read-all\n") == (outcome.status, stdout_of(outcome))
+
+
+def test_stdin_is_still_dev_null_after_the_shared_descriptor_was_closed(tmp_path: Path) -> None:
+    from rompy.adapters.local_process import devnull_descriptor
+
+    os.close(devnull_descriptor())  # as an application closing descriptors it does not own
+    replacement = os.open(tmp_path / "other", os.O_RDWR | os.O_CREAT)  # likely the same number
+    try:
+        outcome = run(make_request(tmp_path, "readlink /proc/self/fd/0"))
+    finally:
+        os.close(replacement)
+
+    assert os.devnull == stdout_of(outcome).strip()
 
 
 # --- failures --------------------------------------------------------------------------------
