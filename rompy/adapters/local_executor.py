@@ -266,9 +266,9 @@ class LocalExecutor:
     ) -> _Ending:
         """Start the process, record its output until it ended, and judge how it ended.
 
-        The output files are opened and the start is logged once the process runs: the
-        pipes hold its first output meanwhile, and this bookkeeping overlaps its start-up
-        instead of delaying it.
+        The output files are opened once the process runs (the pipes hold its first output
+        meanwhile): its own ``chdir`` has then shown that the working dir exists, so a
+        missing staging dir is reported without creating anything in it.
         """
         started = _spawn(plan)
         if isinstance(started, _Ending):
