@@ -3,26 +3,34 @@
 The command runs in its own session (so in its own process group) with the staging dir as its
 working dir by default. Its stdout and stderr are read by the calling thread alone, with one
 ``poll()`` on both pipes (and, for longer runs, on a pidfd of the process); the output is saved
-under ``<staging>/logs/`` and streamed to the log line by line. On timeout the whole process
+under ``<staging>/logs/`` and streamed to the log line by line. With ``capture_output`` and
+``stream_output`` both off the process writes straight to this process's stdout and stderr,
+as ``subprocess.run`` without capture does (no pipes, no files). On timeout the whole process
 group gets SIGTERM, then SIGKILL after a grace period, so a model's own children and
-grandchildren stop too.
+grandchildren stop too. :mod:`rompy.adapters.local_launch` resolves what to start.
 """
 
 from __future__ import annotations
 
 import os
-import re
-import shlex
 import signal
 import subprocess
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import attrs
 
+from rompy.adapters.local_launch import (
+    NOT_EXECUTABLE_EXIT_CODE,
+    NOT_FOUND_EXIT_CODE,
+    LaunchPlan,
+    not_found_message,
+    plan_launch,
+    shell_missing_command,
+    working_dir_error,
+)
 from rompy.adapters.local_process import (
     ExitWait,
     PipeReader,
@@ -31,10 +39,13 @@ from rompy.adapters.local_process import (
     read_until_closed,
     signal_group,
 )
-from rompy.adapters.process_output import OutputRecorder, failure_message, log_process_finished
-from rompy.domain.errors import ConfigError, StagingError
-from rompy.domain.execution import LocalExecution, choose_command
-from rompy.domain.models import Command
+from rompy.adapters.process_output import (
+    OutputRecorder,
+    exit_cause,
+    failure_message,
+    log_process_finished,
+)
+from rompy.domain.execution import LocalExecution
 from rompy.log import get_logger
 from rompy.ports.execution import FAILED, SUCCEEDED, TIMED_OUT, ExecutionRequest, RunOutcome
 
@@ -42,49 +53,6 @@ log = get_logger(__name__)
 
 EXECUTOR_TYPE = "local"
 """The ``type`` tag reported in outcomes."""
-
-SHELL = "/bin/sh"
-"""The shell that runs string commands."""
-
-NOT_FOUND_EXIT_CODE = 127
-"""Exit code reported when the command does not exist (as shells do)."""
-
-NOT_EXECUTABLE_EXIT_CODE = 126
-"""Exit code reported when the command exists but cannot be executed (as shells do)."""
-
-_SHELL_NOT_FOUND = re.compile(r"([^\s:]+): (?:command )?not found\s*$")
-_PATH_ENTRIES_IN_MESSAGE = 4
-
-
-@attrs.frozen(kw_only=True)
-class LaunchPlan:
-    """Everything needed to start the process, resolved from a request.
-
-    Attributes:
-        argv: The argument vector given to the OS (``/bin/sh -c ...`` for shell commands).
-        display: The command as the user wrote it, for logs and messages.
-        shell: True when the command runs through the shell.
-        cwd: The working dir.
-        cwd_is_staging_dir: True when the working dir is the staging dir (the default).
-        env_vars: The variables set on top of this process's environment.
-    """
-
-    argv: tuple[str, ...]
-    display: str
-    shell: bool
-    cwd: Path
-    cwd_is_staging_dir: bool
-    env_vars: Mapping[str, str]
-
-    @property
-    def env(self) -> dict[str, str]:
-        """The full environment of the process: this process's, updated by ``env_vars``."""
-        return {**os.environ, **self.env_vars}
-
-    @property
-    def popen_env(self) -> dict[str, str] | None:
-        """The ``env`` argument of :class:`subprocess.Popen`: None (inherit) without env_vars."""
-        return self.env if self.env_vars else None
 
 
 @attrs.frozen(kw_only=True)
@@ -95,104 +63,8 @@ class _Ending:
     pid: int | None = None
 
 
-def plan_launch(request: ExecutionRequest) -> LaunchPlan:
-    """Resolve the command, working dir and environment of ``request``.
-
-    The working dir is not checked here: see :func:`_working_dir_error`.
-
-    Raises:
-        ConfigError: There is no command, or a string command cannot be split.
-        TypeError: The request's spec is not a :class:`LocalExecution`.
-    """
-    spec = request.spec
-    if not isinstance(spec, LocalExecution):
-        raise TypeError(f"LocalExecutor runs LocalExecution specs, not {type(spec).__name__}")
-    command = choose_command(spec.command, request.default_command)
-    shell = spec.uses_shell(command)
-    return LaunchPlan(
-        argv=_argv(command, shell=shell),
-        display=command if isinstance(command, str) else shlex.join(command),
-        shell=shell,
-        cwd=request.staging_dir if spec.working_dir is None else spec.working_dir,
-        cwd_is_staging_dir=spec.working_dir is None,
-        env_vars={key: str(value) for key, value in spec.env_vars.items()},
-    )
-
-
-def _argv(command: Command, *, shell: bool) -> tuple[str, ...]:
-    if shell:
-        text = command if isinstance(command, str) else shlex.join(command)
-        return (SHELL, "-c", text)
-    if not isinstance(command, str):
-        return tuple(command)
-    try:
-        return tuple(shlex.split(command))
-    except ValueError as error:
-        raise ConfigError(
-            f"cannot split the command into arguments ({error}); fix its quoting or set "
-            "backend.shell to true",
-            path="backend.command",
-            value=command,
-        ) from error
-
-
-def _working_dir_error(plan: LaunchPlan, error: OSError) -> StagingError | ConfigError:
-    """The error for a working dir the process could not enter.
-
-    The dir is not checked before the start: the process's own ``chdir`` fails instead
-    (``error``), which spares every run a ``stat``.
-    """
-    reason = (error.strerror or type(error).__name__).lower()
-    if plan.cwd_is_staging_dir:
-        return StagingError(
-            f"staging dir {plan.cwd} cannot be entered ({reason}); generate the run before "
-            "running it"
-        )
-    return ConfigError(
-        f"working directory {plan.cwd} cannot be entered ({reason}); create it, fix its "
-        "permissions, or leave backend.working_dir out to run in the staging dir",
-        path="backend.working_dir",
-        value=str(plan.cwd),
-    )
-
-
 def _utc_now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
-
-
-def _path_summary(env: Mapping[str, str]) -> str:
-    entries = list(dict.fromkeys(e for e in env.get("PATH", os.defpath).split(os.pathsep) if e))
-    if not entries:
-        return "PATH is empty"
-    shown = os.pathsep.join(entries[:_PATH_ENTRIES_IN_MESSAGE])
-    more = len(entries) - _PATH_ENTRIES_IN_MESSAGE
-    return f"PATH searched: {shown}" + (f" and {more} more" if more > 0 else "")
-
-
-def not_found_message(name: str, env: Mapping[str, str]) -> str:
-    """Return the one-line message for a command ``name`` that does not exist.
-
-    Args:
-        name: The program that was not found.
-        env: The environment the command ran with (its ``PATH`` is summarised).
-    """
-    if "/" in name:
-        return (
-            f"command not found: {name} (no such file; relative paths start from the "
-            "working dir); fix backend.command"
-        )
-    return (
-        f"command not found: {name} ({_path_summary(env)}); install it, fix PATH in "
-        "backend.env_vars or give its full path in backend.command"
-    )
-
-
-def _shell_missing_command(stderr_lines: list[str]) -> str | None:
-    for line in reversed(stderr_lines):
-        match = _SHELL_NOT_FOUND.search(line)
-        if match:
-            return match.group(1)
-    return None
 
 
 class LocalExecutor:
@@ -349,43 +221,58 @@ def _spawn(plan: LaunchPlan) -> tuple[subprocess.Popen[bytes], dict[str, int]] |
 
     Returns:
         The process and the read ends of its stdout and stderr pipes (plain descriptors:
-        cheaper than the file objects ``subprocess.PIPE`` would wrap them in).
+        cheaper than the file objects ``subprocess.PIPE`` would wrap them in; none when the
+        process inherits this process's output).
 
     Raises:
         StagingError: The staging dir (the default working dir) cannot be entered.
         ConfigError: The configured working dir cannot be entered.
     """
-    (stdout, stdout_end), (stderr, stderr_end) = os.pipe(), os.pipe()
-    pipes = {"stdout": stdout, "stderr": stderr}
+    pipes, write_ends = _output_pipes(plan)
     try:
         process = subprocess.Popen(
             plan.argv,
             cwd=plan.cwd,
             env=plan.popen_env,
             stdin=devnull_descriptor(),
-            stdout=stdout_end,
-            stderr=stderr_end,
+            stdout=write_ends.get("stdout"),
+            stderr=write_ends.get("stderr"),
             start_new_session=True,
         )
     except BaseException as error:
         for descriptor in pipes.values():
             os.close(descriptor)
-        if isinstance(error, OSError) and error.filename == plan.cwd:
-            raise _working_dir_error(plan, error) from error
-        if isinstance(error, FileNotFoundError):
-            message = not_found_message(plan.argv[0], plan.env)
-            return _Ending(status=FAILED, exit_code=NOT_FOUND_EXIT_CODE, message=message)
-        if isinstance(error, PermissionError):
-            message = (
-                f"command is not executable: {plan.argv[0]}; check its permissions or fix "
-                "backend.command"
-            )
-            return _Ending(status=FAILED, exit_code=NOT_EXECUTABLE_EXIT_CODE, message=message)
+        if isinstance(error, OSError):
+            return _start_failure(plan, error)
         raise
     finally:
-        os.close(stdout_end)
-        os.close(stderr_end)
+        for write_end in write_ends.values():
+            os.close(write_end)
     return process, pipes
+
+
+def _output_pipes(plan: LaunchPlan) -> tuple[dict[str, int], dict[str, int]]:
+    """The read and write ends of the stdout and stderr pipes, by stream name (none to inherit)."""
+    if plan.inherits_output:
+        return {}, {}
+    (stdout, stdout_end), (stderr, stderr_end) = os.pipe(), os.pipe()
+    return {"stdout": stdout, "stderr": stderr}, {"stdout": stdout_end, "stderr": stderr_end}
+
+
+def _start_failure(plan: LaunchPlan, error: OSError) -> _Ending:
+    """Say why the process could not start, or raise for a working dir it could not enter."""
+    if error.filename == plan.cwd:
+        raise working_dir_error(plan, error) from error
+    if isinstance(error, FileNotFoundError):
+        message = not_found_message(plan.argv[0], plan.env)
+        return _Ending(status=FAILED, exit_code=NOT_FOUND_EXIT_CODE, message=message)
+    if isinstance(error, PermissionError):
+        message = (
+            f"command is not executable: {plan.argv[0]}; check its permissions or fix "
+            "backend.command"
+        )
+        return _Ending(status=FAILED, exit_code=NOT_EXECUTABLE_EXIT_CODE, message=message)
+    raise error
 
 
 def _judge(
@@ -401,8 +288,11 @@ def _judge(
         return _Ending(status=TIMED_OUT, exit_code=returncode, message=message, pid=process.pid)
     if returncode == 0:
         return _Ending(status=SUCCEEDED, exit_code=0, pid=process.pid)
+    if plan.inherits_output:
+        message = f"{exit_cause(returncode)}; its output went to rompy's own stdout and stderr"
+        return _Ending(status=FAILED, exit_code=returncode, message=message, pid=process.pid)
     stderr_lines = recorder.last_lines("stderr")
-    missing = _shell_missing_command(stderr_lines) if plan.shell else None
+    missing = shell_missing_command(stderr_lines) if plan.shell else None
     if returncode == NOT_FOUND_EXIT_CODE and missing:
         message = not_found_message(missing, plan.env)
     else:
@@ -414,5 +304,6 @@ def _details(plan: LaunchPlan, ending: _Ending, recorder: OutputRecorder) -> dic
     details: dict[str, Any] = {"command": plan.display, "working_dir": str(plan.cwd)}
     if ending.pid is not None:
         details["pid"] = ending.pid
-    details.update(recorder.summary())
+    if not plan.inherits_output:
+        details.update(recorder.summary())
     return details

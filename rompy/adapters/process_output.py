@@ -135,11 +135,8 @@ class OutputRecorder:
         self.name = name
         self.capture = capture
         self.stream = stream
-        folder = os.path.join(staging_dir, LOGS_DIR)
-        self._file_names = {
-            stream_name: f"{folder}/{name}.{stream_name}.log" for stream_name in STREAMS
-        }
-        self._paths: dict[str, Path] = {}  # made from the file names when first asked for
+        self._staging_dir = staging_dir
+        self._paths: dict[str, Path] = {}  # made when first asked for (by stream name)
         self._info = info
         self._files: dict[str, int] = {}  # descriptors of the open output files
         self._locks = {stream_name: threading.Lock() for stream_name in STREAMS}
@@ -165,7 +162,8 @@ class OutputRecorder:
     def _path(self, stream: str) -> Path:
         path = self._paths.get(stream)
         if path is None:
-            path = self._paths[stream] = Path(self._file_names[stream])
+            file_name = f"{self.name}.{stream}.log"  # a join parses less than a whole path
+            path = self._paths[stream] = self._staging_dir.joinpath(LOGS_DIR, file_name)
         return path
 
     def __enter__(self) -> OutputRecorder:
@@ -180,8 +178,9 @@ class OutputRecorder:
         """
         if self.capture:
             try:
-                for stream_name, file_name in self._file_names.items():
-                    self._files[stream_name] = _create(file_name)
+                folder = os.path.join(self._staging_dir, LOGS_DIR)
+                for stream_name in STREAMS:
+                    self._files[stream_name] = _create(f"{folder}/{self.name}.{stream_name}.log")
             except BaseException:
                 self.close()
                 raise
@@ -317,6 +316,20 @@ def _write_all(descriptor: int, data: bytes) -> None:
         view = view[os.write(descriptor, view) :]
 
 
+def exit_cause(returncode: int) -> str:
+    """Say how a process ended: ``exit code 3`` or ``killed by signal SIGKILL``.
+
+    Args:
+        returncode: The process return code (negative when killed by a signal).
+    """
+    if returncode >= 0:
+        return f"exit code {returncode}"
+    try:
+        return f"killed by signal {signal.Signals(-returncode).name}"
+    except ValueError:
+        return f"killed by signal {-returncode}"
+
+
 def failure_message(returncode: int, stderr_lines: list[str]) -> str:
     """Return the one-line message of a command that ended with ``returncode`` != 0.
 
@@ -324,13 +337,7 @@ def failure_message(returncode: int, stderr_lines: list[str]) -> str:
         returncode: The process return code (negative when killed by a signal).
         stderr_lines: The last lines the command wrote on stderr.
     """
-    if returncode < 0:
-        try:
-            cause = f"killed by signal {signal.Signals(-returncode).name}"
-        except ValueError:
-            cause = f"killed by signal {-returncode}"
-    else:
-        cause = f"exit code {returncode}"
+    cause = exit_cause(returncode)
     lines = [line.strip() for line in stderr_lines if line.strip()]
     if not lines:
         return f"{cause}; nothing on stderr"

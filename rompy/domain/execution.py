@@ -83,7 +83,8 @@ class LocalExecution(ExecutionSpec):
         shell: Run a string command through ``/bin/sh``; None means "yes for strings".
         working_dir: Where the process runs; None means the staging dir.
         stream_output: Stream stdout/stderr lines to the log while the process runs.
-        capture_output: Save stdout/stderr into files in the staging dir.
+        capture_output: Save stdout/stderr into files in the staging dir. With both off,
+            the process writes straight to rompy's own stdout and stderr.
         timeout: Seconds after which the whole process group is killed.
         env_vars: Variables merged over the current environment.
     """

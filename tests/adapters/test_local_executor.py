@@ -148,6 +148,55 @@ def test_output_is_not_saved_when_capture_output_is_off(tmp_path: Path) -> None:
     assert not (tmp_path / "staging" / "logs").exists()
 
 
+QUIET = {"capture_output": False, "stream_output": False}
+
+
+def test_with_capture_and_stream_off_the_output_goes_to_our_own_descriptors(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    with capture_logs() as logs:
+        outcome = run(make_request(tmp_path, "echo straight-out; echo straight-err >&2", **QUIET))
+
+    written = capfd.readouterr()
+    assert ("straight-out\n", "straight-err\n", []) == (
+        written.out,
+        written.err,
+        output_events(logs),
+    )
+    assert (None, None, False) == (
+        outcome.stdout_path,
+        outcome.stderr_path,
+        (tmp_path / "staging" / "logs").exists(),
+    )
+
+
+def test_an_inherited_output_run_reports_no_line_counts(tmp_path: Path) -> None:
+    outcome = run(make_request(tmp_path, "true", **QUIET))
+
+    assert (SUCCEEDED, set()) == (
+        outcome.status,
+        {"stdout_lines", "stderr_lines"} & set(outcome.details),
+    )
+
+
+def test_an_inherited_output_failure_says_where_its_output_went(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    outcome = run(make_request(tmp_path, "echo broken >&2; exit 3", **QUIET))
+
+    assert (FAILED, 3, "broken\n") == (outcome.status, outcome.exit_code, capfd.readouterr().err)
+    assert "exit code 3; its output went to rompy's own stdout and stderr" == outcome.message
+
+
+def test_an_inherited_output_run_times_out_and_leaves_nothing(tmp_path: Path) -> None:
+    run(make_request(tmp_path, "true", **QUIET))
+    before = open_descriptors()
+    outcome = run(make_request(tmp_path, "sleep 100 & wait", timeout=0.3, **QUIET))
+
+    assert (TIMED_OUT, before) == (outcome.status, open_descriptors())
+    assert wait_until(lambda: group_is_gone(outcome.details["pid"]))
+
+
 def test_a_last_line_without_newline_is_recorded(tmp_path: Path) -> None:
     with capture_logs() as logs:
         run(make_request(tmp_path, "printf partial"))
