@@ -213,9 +213,15 @@ class FakeExecutor:
     world: FakeWorld
 
     def execute(self, request: ExecutionRequest) -> RunOutcome:
-        """Record ``request``, write the spec's files and report its outcome."""
+        """Record ``request``, write the spec's files and report its outcome.
+
+        Raises:
+            StagingError: The staging dir was never generated, as real executors do.
+        """
         spec = request.spec
         assert isinstance(spec, FakeExecution)
+        if request.staging_dir not in self.world.staging:
+            raise StagingError(f"staging dir {request.staging_dir} does not exist")
         self.world.executed.append(request)
         self.world.staging.setdefault(request.staging_dir, {}).update(spec.writes)
         message = "" if spec.status == "succeeded" else f"fake {spec.status}"

@@ -81,6 +81,9 @@ class Executor(Protocol):
         """Run ``request`` to completion and describe what happened.
 
         A run that fails returns an outcome with ``status`` other than ``succeeded``; only
-        an unusable engine raises (:class:`~rompy.domain.errors.ExecutorUnavailableError`).
+        an unusable engine raises (:class:`~rompy.domain.errors.ExecutorUnavailableError`),
+        and so does a staging dir that does not exist
+        (:class:`~rompy.domain.errors.StagingError`: the services rely on it rather than
+        checking every run beforehand).
         """
         ...

@@ -120,6 +120,16 @@ def test_command_not_found_fails_the_run(rompy_cli: RunCli, tmp_path: Path) -> N
     assert "Traceback" not in result.stderr
 
 
+def test_skip_generate_without_a_staging_dir_names_the_option(
+    rompy_cli: RunCli, tmp_path: Path
+) -> None:
+    write(tmp_path / "run.yml", RUN)
+    write(tmp_path / "local.yml", "type: local\ncommand: [true]\n")
+    result = rompy_cli("run", "run.yml", "--backend-config", "local.yml", "--skip-generate")
+    assert_clean_failure(result, 2, "skip_generate", "without --skip-generate")
+    assert not (tmp_path / "out").exists()
+
+
 def test_command_over_its_timeout_is_stopped(rompy_cli: RunCli, tmp_path: Path) -> None:
     write(tmp_path / "run.yml", RUN)
     write(tmp_path / "local.yml", "type: local\ncommand: sleep 30\ntimeout: 1\n")

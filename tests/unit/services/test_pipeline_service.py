@@ -14,7 +14,7 @@ from rompy.domain.models import BaseConfig
 from rompy.domain.outputs import FileView, SuccessCheck
 from rompy.domain.pipeline import PipelineSpec
 from rompy.hookspecs import hookimpl
-from rompy.testing import FakeExecution, FakePostprocess, FakeWorld, fake_app
+from rompy.testing import FakeExecution, FakeExecutor, FakePostprocess, FakeWorld, fake_app
 
 
 def make_run(**changes: Any) -> ModelRun:
@@ -131,3 +131,18 @@ def test_lifecycle_hooks_observe_every_stage(world: FakeWorld) -> None:
     spec = PipelineSpec(config=make_run(), backend=FakeExecution(), postprocessor=FakePostprocess())
     fake_app(world, ("observer", Observer())).pipeline(spec)
     assert ["before_generate", "after_run:succeeded", "after_postprocess"] == seen
+
+
+def test_a_staging_error_with_the_staging_dir_present_is_not_blamed_on_skip_generate(
+    world: FakeWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = fake_app(world)
+    run = make_run()
+    app.generate(run)
+
+    def cannot_prepare(self: FakeExecutor, request: object) -> None:
+        raise StagingError("cannot prepare the staging dir")
+
+    monkeypatch.setattr(FakeExecutor, "execute", cannot_prepare)
+    with pytest.raises(StagingError, match="cannot prepare"):
+        app.run(run, FakeExecution(), skip_generate=True)
