@@ -2,21 +2,23 @@
 
 For each executor, the median wall time of N runs of `true` through the App API
 (``app.run(run, backend, skip_generate=True)``, after one generate and one warm-up run each)
-next to the same work done by the engine alone:
+next to the engine alone doing the same work:
 
-    local    subprocess.run(["true"])
+    local    subprocess.run(["true"]), capturing the output when ours does
     docker   docker run --rm rompy-test/busybox:latest true
     slurm    sbatch --wait of a one-line script (#!/bin/sh + true)
 
 Ours and the bare engine take turns, so a change in the machine's load touches both alike.
-The bare ``subprocess.run(["true"])`` does not capture the output while ours saves and streams
-it; for context only (no goal), one more local row compares ours with
-``subprocess.run(["true"], capture_output=True)``.
-Backends keep their defaults except: local once more with ``timeout: 600`` (Python then polls
-the process instead of blocking on it), SLURM with ``poll_interval`` 0.5 s and the default
-2 s. ``sbatch --wait`` checks the job 2 s after submitting, then every 8 s or more, so the
-bare SLURM time is about 2 s or 10 s; each SLURM job follows an untimed random pause of up to
-3 s, so neither side stays in step with slurmctld's scheduling ticks.
+Each goal row compares like with like. By default our local run reads the output from pipes
+(saved and streamed), so its bare engine is ``subprocess.run(["true"], capture_output=True)``;
+with ``capture_output`` and ``stream_output`` off the model writes straight to our own
+stdout/stderr, so its bare engine is ``subprocess.run(["true"])``. One more row, for context
+only (no goal), sets the defaults against that bare run, which does less work (no pipes).
+The local defaults run once more with ``timeout: 600`` (the process is then waited for with
+a deadline). SLURM runs with ``poll_interval`` 0.5 s and the default 2 s. ``sbatch --wait``
+checks the job 2 s after submitting, then every 8 s or more, so the bare SLURM time is about
+2 s or 10 s; each SLURM job follows an untimed random pause of up to 3 s, so neither side
+stays in step with slurmctld's scheduling ticks.
 Goal: ours <= 1.2 x the bare engine. An engine that is not running is reported and skipped
 (exit code 0); only errors exit 1.
 ``--profile EXECUTOR`` prints where our runs spend their time (cProfile);
@@ -50,17 +52,30 @@ import _common as common
 GOAL_FACTOR = 1.2
 TEST_IMAGE = "rompy-test/busybox:latest"
 EXECUTORS = ("local", "docker", "slurm")
-CASES: tuple[tuple[str, str, dict[str, Any]], ...] = (
-    ("local", "local", {}),
-    ("local, timeout 600 s", "local", {"timeout": 600}),
-    ("local (context: bare captures output)", "local", {}),
-    ("docker", "docker", {}),
-    ("slurm, poll_interval 0.5 s", "slurm", {"poll_interval": 0.5}),
-    ("slurm, poll_interval 2 s (default)", "slurm", {}),
+INHERITED_OUTPUT = {"capture_output": False, "stream_output": False}
+
+
+@dataclass(frozen=True)
+class Case:
+    """One measured run: our backend fields, and what the bare engine does next to it."""
+
+    label: str
+    executor: str
+    fields: dict[str, Any]
+    bare_captures: bool = False
+    context: bool = False
+
+
+CASES = (
+    Case("local (output saved and streamed)", "local", {}, bare_captures=True),
+    Case("local, timeout 600 s", "local", {"timeout": 600}, bare_captures=True),
+    Case("local (output inherited)", "local", INHERITED_OUTPUT),
+    Case("local (context: defaults, bare reads no pipes)", "local", {}, context=True),
+    Case("docker", "docker", {}),
+    Case("slurm, poll_interval 0.5 s", "slurm", {"poll_interval": 0.5}),
+    Case("slurm, poll_interval 2 s (default)", "slurm", {}),
 )
-"""(label, executor, backend fields): the runs measured; other fields keep their defaults."""
-CAPTURING_BARE = frozenset({"local (context: bare captures output)"})
-"""Labels of the context rows whose bare engine captures the output (no goal applies)."""
+"""The runs measured; backend fields not named keep their defaults."""
 PIPELINE = common.REPO_ROOT / "tests" / "fixtures" / "backends" / "pipeline.yml"
 SLURM_PHASE_SPREAD = 3.0
 """Seconds over which the untimed pause before each SLURM job is spread."""
@@ -235,31 +250,30 @@ def measure(executors: Sequence[str], repeat: int, slurm_repeat: int, workdir: P
     """Measure every case of :data:`CASES` whose executor is in ``executors``."""
     app, run = make_app_and_run(workdir / "out")
     rows = []
-    for label, executor, fields in CASES:
-        if executor not in executors:
+    for case in CASES:
+        if case.executor not in executors:
             continue
-        argv = bare_argv(executor, workdir)
-        capture = label in CAPTURING_BARE
-        bare = _short(argv) + (" with capture_output=True" if capture else "")
-        missing = engine_missing(executor)
+        argv = bare_argv(case.executor, workdir)
+        bare = _short(argv) + (" with capture_output=True" if case.bare_captures else "")
+        missing = engine_missing(case.executor)
         if missing:
-            rows.append(Row(label=label, bare=bare, skipped=missing, context=capture))
+            rows.append(Row(label=case.label, bare=bare, skipped=missing, context=case.context))
             continue
-        backend = backend_spec(app, executor, ["true"], **fields)
-        count = slurm_repeat if executor == "slurm" else repeat
+        backend = backend_spec(app, case.executor, ["true"], **case.fields)
+        slurm = case.executor == "slurm"
         ours_samples, bare_samples = alternate(
             functools.partial(run_ours, app, run, backend),
-            functools.partial(run_bare, argv, capture),
-            count,
-            pause=random_pause if executor == "slurm" else no_pause,
+            functools.partial(run_bare, argv, case.bare_captures),
+            slurm_repeat if slurm else repeat,
+            pause=random_pause if slurm else no_pause,
         )
         rows.append(
             Row(
-                label=label,
+                label=case.label,
                 bare=bare,
                 ours_samples=ours_samples,
                 bare_samples=bare_samples,
-                context=capture,
+                context=case.context,
             )
         )
     return rows

@@ -109,10 +109,10 @@ class ExitWait:
 
     Most commands close their pipes as they end, and a blocking ``wait()`` then reaps them at
     once. Until ``poll_interval`` has passed only the pipes are watched, which spares short
-    commands the cost of a pidfd. Later, or once the pipes closed before a timeout, a pidfd
-    (Linux >= 5.3) in the same ``poll()`` as the pipes wakes us the moment the process ends,
-    even while processes it left behind keep the pipes open. Without pidfds, the process is
-    polled every ``poll_interval``.
+    commands the cost of a pidfd. Later, or once the pipes closed before a timeout and the
+    process cannot be reaped yet, a pidfd (Linux >= 5.3) in the same ``poll()`` as the pipes
+    wakes us the moment the process ends, even while processes it left behind keep the pipes
+    open. Without pidfds, the process is polled every ``poll_interval``.
     """
 
     def __init__(
@@ -149,6 +149,8 @@ class ExitWait:
 
     def _wait_watched(self, left: float | None) -> None:
         if not self._pidfd_tried:
+            if not self._reader.open and self._process.poll() is not None:
+                return  # it closed its pipes as it ended: reaped without a pidfd
             self._pidfd_tried = True
             self._pidfd = open_pidfd(self._process.pid)
             if self._pidfd is not None:

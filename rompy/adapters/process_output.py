@@ -294,16 +294,27 @@ class OutputRecorder:
         }
 
 
-_CREATE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC
+_CREATE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC
 
 
 def _create(file_name: str) -> int:
-    """Create (or empty) a file and its folder; return its descriptor (one write a chunk)."""
+    """Create or empty a file (and its folder); return its descriptor (one write a chunk).
+
+    A file left by an earlier run is emptied only when it holds something: ``O_TRUNC``
+    would rewrite the metadata of an empty log at every run.
+    """
     try:
-        return os.open(file_name, _CREATE_FLAGS, 0o666)
+        descriptor = os.open(file_name, _CREATE_FLAGS, 0o666)
     except FileNotFoundError:  # the first run of this staging dir: no logs folder yet
         os.makedirs(os.path.dirname(file_name), exist_ok=True)
-        return os.open(file_name, _CREATE_FLAGS, 0o666)
+        descriptor = os.open(file_name, _CREATE_FLAGS, 0o666)
+    try:
+        if os.fstat(descriptor).st_size:
+            os.ftruncate(descriptor, 0)
+    except BaseException:
+        os.close(descriptor)
+        raise
+    return descriptor
 
 
 def _text(data: bytes) -> str:

@@ -197,6 +197,18 @@ def test_an_inherited_output_run_times_out_and_leaves_nothing(tmp_path: Path) ->
     assert wait_until(lambda: group_is_gone(outcome.details["pid"]))
 
 
+def test_a_rerun_empties_the_logs_of_the_run_before(tmp_path: Path) -> None:
+    def logs_after(command: str) -> tuple[str, str]:
+        outcome = run(make_request(tmp_path, command))
+        return stdout_of(outcome), (outcome.stderr_path or Path()).read_text()
+
+    assert ("long-old-output\n", "old-error\n") == logs_after(
+        "echo long-old-output; echo old-error >&2"
+    )
+    assert ("new\n", "") == logs_after("echo new")
+    assert ("", "") == logs_after("true")
+
+
 def test_a_last_line_without_newline_is_recorded(tmp_path: Path) -> None:
     with capture_logs() as logs:
         run(make_request(tmp_path, "printf partial"))
