@@ -54,7 +54,8 @@ def rompy_register_executors(register: RegisterExecutor) -> None:
     """Register execution specs with their executors: ``register(SpecClass, factory)``.
 
     ``factory()`` returns an object with ``execute(request) -> RunOutcome``; import heavy
-    libraries (docker-py) inside the factory, not at module import.
+    libraries (docker-py) inside the factory, not at module import
+    (:class:`rompy.adapters.lazy_factory.LazyFactory` does it for you).
     """
 
 

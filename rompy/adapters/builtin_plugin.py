@@ -1,7 +1,8 @@
 """The built-in plugin: rompy's own model config, executors, postprocessors and data.
 
-Registered exactly like a third-party plugin. Adapter modules are imported inside the
-factories, so loading this plugin stays cheap (no docker-py at ``rompy --help``).
+Registered exactly like a third-party plugin. Each adapter module is imported by its
+:class:`~rompy.adapters.lazy_factory.LazyFactory` at the first build, so loading this plugin
+stays cheap (no docker-py at ``rompy --help``).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from rompy.adapters.data_registrations import rompy_register_data as rompy_regis
 from rompy.adapters.data_registrations import (
     rompy_register_sources as rompy_register_sources,
 )
+from rompy.adapters.lazy_factory import LazyFactory
 from rompy.domain.docker import DockerExecution
 from rompy.domain.execution import LocalExecution
 from rompy.domain.models import BaseConfig
@@ -26,50 +28,6 @@ from rompy.hookspecs import (
     RegisterPostprocessor,
     hookimpl,
 )
-from rompy.ports.execution import Executor
-from rompy.ports.postprocessing import Postprocessor
-
-
-def _local_executor() -> Executor:
-    from rompy.adapters.local_executor import LocalExecutor
-
-    return LocalExecutor()
-
-
-def _docker_executor() -> Executor:
-    from rompy.adapters.docker_executor import DockerExecutor
-
-    return DockerExecutor()
-
-
-def _slurm_executor() -> Executor:
-    from rompy.adapters.slurm_executor import SlurmExecutor
-
-    return SlurmExecutor()
-
-
-def _noop_postprocessor() -> Postprocessor:
-    from rompy.adapters.noop_postprocessor import NoopPostprocessor
-
-    return NoopPostprocessor()
-
-
-def _archive_postprocessor() -> Postprocessor:
-    from rompy.adapters.archive_postprocessor import ArchivePostprocessor
-
-    return ArchivePostprocessor()
-
-
-def _validate_postprocessor() -> Postprocessor:
-    from rompy.adapters.validate_postprocessor import ValidatePostprocessor
-
-    return ValidatePostprocessor()
-
-
-def _transfer_postprocessor() -> Postprocessor:
-    from rompy.adapters.transfer_postprocessor import TransferPostprocessor
-
-    return TransferPostprocessor()
 
 
 @hookimpl
@@ -81,15 +39,23 @@ def rompy_register_model_configs(register: RegisterModelConfig) -> None:
 @hookimpl
 def rompy_register_executors(register: RegisterExecutor) -> None:
     """Register the ``local``, ``docker`` and ``slurm`` executors."""
-    register(LocalExecution, _local_executor)
-    register(DockerExecution, _docker_executor)
-    register(SlurmExecution, _slurm_executor)
+    register(LocalExecution, LazyFactory("rompy.adapters.local_executor:LocalExecutor"))
+    register(DockerExecution, LazyFactory("rompy.adapters.docker_executor:DockerExecutor"))
+    register(SlurmExecution, LazyFactory("rompy.adapters.slurm_executor:SlurmExecutor"))
 
 
 @hookimpl
 def rompy_register_postprocessors(register: RegisterPostprocessor) -> None:
     """Register the ``noop``, ``archive``, ``validate`` and ``transfer`` postprocessors."""
-    register(NoopPostprocess, _noop_postprocessor)
-    register(ArchivePostprocess, _archive_postprocessor)
-    register(ValidatePostprocess, _validate_postprocessor)
-    register(TransferPostprocess, _transfer_postprocessor)
+    register(NoopPostprocess, LazyFactory("rompy.adapters.noop_postprocessor:NoopPostprocessor"))
+    register(
+        ArchivePostprocess, LazyFactory("rompy.adapters.archive_postprocessor:ArchivePostprocessor")
+    )
+    register(
+        ValidatePostprocess,
+        LazyFactory("rompy.adapters.validate_postprocessor:ValidatePostprocessor"),
+    )
+    register(
+        TransferPostprocess,
+        LazyFactory("rompy.adapters.transfer_postprocessor:TransferPostprocessor"),
+    )
