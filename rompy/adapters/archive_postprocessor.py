@@ -35,6 +35,7 @@ from rompy.adapters.outputs_selection import (
     manifest_text,
     selected_files,
 )
+from rompy.adapters.spec_check import require_spec
 from rompy.domain.postprocessors import (
     DIGEST_SUFFIX,
     MANIFEST_NAME,
@@ -160,11 +161,7 @@ class ArchivePostprocessor:
         Raises:
             TypeError: The request's spec is not an :class:`ArchivePostprocess`.
         """
-        spec = request.spec
-        if not isinstance(spec, ArchivePostprocess):
-            raise TypeError(
-                f"ArchivePostprocessor handles ArchivePostprocess, not {type(spec).__name__}"
-            )
+        spec = require_spec(request.spec, ArchivePostprocess, "ArchivePostprocessor")
         destination = redact(render_destination(spec.destination, request.run_id))
         problem, files = _choose_files(request.staging_dir, spec)
         if problem:

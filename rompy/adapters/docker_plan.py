@@ -16,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from rompy.adapters.spec_check import require_spec
 from rompy.domain.docker import DockerExecution
 from rompy.domain.errors import ConfigError, StagingError
 from rompy.domain.models import Command
@@ -160,9 +161,7 @@ def resolve_mounts(spec: DockerExecution, staging_dir: Path) -> tuple[BindMount,
 
 def docker_spec(request: ExecutionRequest) -> DockerExecution:
     """Return the request's spec, which must be a :class:`DockerExecution`."""
-    if not isinstance(request.spec, DockerExecution):
-        raise TypeError(f"DockerExecutor runs DockerExecution specs, not {type(request.spec)}")
-    return request.spec
+    return require_spec(request.spec, DockerExecution, "DockerExecutor")
 
 
 def _entrypoint(command: Command) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import attrs
 
+from rompy.adapters.spec_check import require_spec
 from rompy.domain.errors import ConfigError, StagingError
 from rompy.domain.execution import LocalExecution, choose_command
 from rompy.domain.models import Command
@@ -78,9 +79,7 @@ def plan_launch(request: ExecutionRequest) -> LaunchPlan:
         ConfigError: There is no command, or a string command cannot be split.
         TypeError: The request's spec is not a :class:`LocalExecution`.
     """
-    spec = request.spec
-    if not isinstance(spec, LocalExecution):
-        raise TypeError(f"LocalExecutor runs LocalExecution specs, not {type(spec).__name__}")
+    spec = require_spec(request.spec, LocalExecution, "LocalExecutor")
     command = choose_command(spec.command, request.default_command)
     shell = spec.uses_shell(command)
     return LaunchPlan(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rompy.adapters.spec_check import require_spec
 from rompy.domain.postprocess import NoopPostprocess
 from rompy.log import get_logger
 from rompy.ports.postprocessing import PostprocessRequest, PostprocessResult
@@ -46,9 +47,7 @@ class NoopPostprocessor:
         Raises:
             TypeError: The request's spec is not a :class:`NoopPostprocess`.
         """
-        spec = request.spec
-        if not isinstance(spec, NoopPostprocess):
-            raise TypeError(f"NoopPostprocessor handles NoopPostprocess, not {type(spec).__name__}")
+        spec = require_spec(request.spec, NoopPostprocess, "NoopPostprocessor")
         details = {"staging_dir": str(request.staging_dir)}
         if spec.validate_outputs:
             problem = outputs_problem(request.staging_dir)

@@ -26,6 +26,7 @@ from rompy.adapters.slurm_commands import (
     submission_error,
 )
 from rompy.adapters.slurm_outcomes import JobHandle, forced_outcome, resolve
+from rompy.adapters.spec_check import require_spec
 from rompy.domain.errors import ExecutorUnavailableError, StagingError
 from rompy.domain.execution import choose_command
 from rompy.domain.models import Command
@@ -65,9 +66,7 @@ def _file_name(text: str) -> str:
 
 
 def _spec_of(request: ExecutionRequest) -> SlurmExecution:
-    if not isinstance(request.spec, SlurmExecution):
-        raise TypeError(f"SlurmExecutor runs SlurmExecution specs, not {type(request.spec)}")
-    return request.spec
+    return require_spec(request.spec, SlurmExecution, "SlurmExecutor")
 
 
 def _command_of(request: ExecutionRequest) -> Command:

@@ -24,6 +24,7 @@ from rompy.adapters.output_targets import (
     redact,
 )
 from rompy.adapters.outputs_selection import file_sha256, is_inside, selected_files
+from rompy.adapters.spec_check import require_spec
 from rompy.domain.postprocessors import TransferPostprocess, render_destination
 from rompy.log import get_logger
 from rompy.ports.postprocessing import PostprocessRequest, PostprocessResult
@@ -167,11 +168,7 @@ class TransferPostprocessor:
         Raises:
             TypeError: The request's spec is not a :class:`TransferPostprocess`.
         """
-        spec = request.spec
-        if not isinstance(spec, TransferPostprocess):
-            raise TypeError(
-                f"TransferPostprocessor handles TransferPostprocess, not {type(spec).__name__}"
-            )
+        spec = require_spec(request.spec, TransferPostprocess, "TransferPostprocessor")
         problem, sources = _choose_sources(request.staging_dir, spec)
         if problem:
             log.warning("postprocess_failed", run_id=request.run_id, message=problem)

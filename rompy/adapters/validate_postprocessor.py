@@ -13,6 +13,7 @@ import attrs
 
 from rompy.adapters.noop_postprocessor import outputs_problem
 from rompy.adapters.outputs_selection import list_files
+from rompy.adapters.spec_check import require_spec
 from rompy.domain.postprocessors import ValidatePostprocess, select_paths
 from rompy.log import get_logger
 from rompy.ports.postprocessing import PostprocessRequest, PostprocessResult
@@ -78,11 +79,7 @@ class ValidatePostprocessor:
         Raises:
             TypeError: The request's spec is not a :class:`ValidatePostprocess`.
         """
-        spec = request.spec
-        if not isinstance(spec, ValidatePostprocess):
-            raise TypeError(
-                f"ValidatePostprocessor handles ValidatePostprocess, not {type(spec).__name__}"
-            )
+        spec = require_spec(request.spec, ValidatePostprocess, "ValidatePostprocessor")
         if not request.staging_dir.is_dir():
             problem = outputs_problem(request.staging_dir)
             log.warning("postprocess_failed", run_id=request.run_id, message=problem)
