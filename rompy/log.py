@@ -40,7 +40,12 @@ def ignore_event(*args: Any, **kwargs: Any) -> None:
 
 
 class _LazyLogger:
-    """A structlog logger created on its first use."""
+    """A structlog logger created on its first use.
+
+    When structlog is configured to cache loggers on first use (as the CLI does), the
+    logger's methods cannot change any more, so each one is kept on the instance at its
+    first look-up: later ``log.info`` calls skip two layers of proxies.
+    """
 
     started = False
 
@@ -48,6 +53,7 @@ class _LazyLogger:
         self._name = name
         self._initial_values = initial_values
         self._logger: Any = None
+        self._keep_methods = False
 
     def __getattr__(self, attribute: str) -> Any:
         if _METHOD_LEVELS.get(attribute, 100) < _dropped_below:
@@ -57,7 +63,11 @@ class _LazyLogger:
 
             _start()
             self._logger = structlog.get_logger(self._name, **self._initial_values)
-        return getattr(self._logger, attribute)
+            self._keep_methods = bool(structlog.get_config()["cache_logger_on_first_use"])
+        method = getattr(self._logger, attribute)
+        if self._keep_methods:
+            setattr(self, attribute, method)
+        return method
 
 
 def _start() -> None:

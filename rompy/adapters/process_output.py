@@ -139,7 +139,7 @@ class OutputRecorder:
         self._paths: dict[str, Path] = {}  # made when first asked for (by stream name)
         self._info = info
         self._files: dict[str, int] = {}  # descriptors of the open output files
-        self._locks = {stream_name: threading.Lock() for stream_name in STREAMS}
+        self._lock = threading.Lock()  # the sections it guards are a few statements long
         self._keep_last = keep_last
         self._last: dict[str, collections.deque[str]] = {
             stream_name: collections.deque(maxlen=keep_last) for stream_name in STREAMS
@@ -197,7 +197,7 @@ class OutputRecorder:
     def close(self) -> None:
         """Close the output files; later lines are still streamed but no longer saved."""
         for stream_name in STREAMS:
-            with self._locks[stream_name]:
+            with self._lock:
                 descriptor = self._files.pop(stream_name, None)
                 if descriptor is not None:
                     os.close(descriptor)
@@ -246,7 +246,7 @@ class OutputRecorder:
             self._record_text(stream, pending + b"\n")
 
     def _save(self, stream: str, data: bytes) -> None:
-        with self._locks[stream]:
+        with self._lock:
             descriptor = self._files.get(stream)
             if descriptor is None:
                 return
@@ -264,7 +264,7 @@ class OutputRecorder:
     def _record(self, stream: str, lines: list[str]) -> None:
         """Record ``lines`` (without their newlines, perhaps with a carriage return)."""
         last = self._last[stream]
-        with self._locks[stream]:
+        with self._lock:
             self._counts[stream] += len(lines)
             if self._keep_last:
                 last.extend(line.rstrip("\r") for line in lines[-self._keep_last :])
@@ -278,7 +278,7 @@ class OutputRecorder:
 
     def last_lines(self, stream: str, n: int | None = None) -> list[str]:
         """Return the last lines recorded on ``stream`` (at most ``n``, or all those kept)."""
-        with self._locks[stream]:
+        with self._lock:
             lines = list(self._last[stream])
         return lines if n is None else lines[-n:] if n > 0 else []
 

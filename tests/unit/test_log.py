@@ -24,3 +24,38 @@ def test_dropped_events_do_not_load_structlog_and_the_first_kept_one_runs_setup(
     )
     lines = [line for line in result.stdout.splitlines() if line.startswith("after")]
     assert ["after debug: [] False", "after info: ['setup'] True"] == lines
+
+
+CACHING_SCRIPT = """
+import structlog
+from rompy.log import get_logger
+first, second = [], []
+
+def keep_in(events):
+    def processor(logger, name, event_dict):
+        events.append(event_dict["event"])
+        raise structlog.DropEvent
+    return processor
+
+structlog.configure(processors=[keep_in(first)], cache_logger_on_first_use={cache})
+log = get_logger("t")
+log.info("one")
+structlog.configure(processors=[keep_in(second)], cache_logger_on_first_use={cache})
+log.info("two")
+print(first, second, "info" in vars(log))
+"""
+
+
+def run_logging_script(cache: bool) -> str:
+    script = CACHING_SCRIPT.replace("{cache}", str(cache))
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert 0 == result.returncode, result.stderr
+    return result.stdout.strip()
+
+
+def test_with_structlog_caching_loggers_the_methods_are_kept_as_structlog_keeps_them() -> None:
+    assert "['one', 'two'] [] True" == run_logging_script(cache=True)
+
+
+def test_without_caching_a_new_structlog_configuration_applies_to_later_events() -> None:
+    assert "['one'] ['two'] False" == run_logging_script(cache=False)
