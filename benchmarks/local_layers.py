@@ -6,8 +6,8 @@ a change in the machine's load touches all alike; the median of each is printed:
     subprocess.run(["true"])                  the bare engine of orchestration_overhead.py
     ... capture_output=True                   the same, output captured (context)
     Popen, two pipes, own session, cwd        what the local executor asks of the OS
-    LocalExecutor.execute                     the adapter, without and with a timeout
-    app.run(..., skip_generate=True)          the whole use case, without and with a timeout
+    LocalExecutor.execute                     the adapter: defaults, a timeout, output inherited
+    app.run(..., skip_generate=True)          the whole use case, the same three ways
 
 A last line gives our Python alone: ``app.run`` with ``subprocess.Popen`` replaced by a
 process that has already ended, timed in a tight loop (so with warm caches; after a real
@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import _common as common
-from orchestration_overhead import backend_spec, make_app_and_run
+from orchestration_overhead import INHERITED_OUTPUT, backend_spec, make_app_and_run
 
 
 def _popen_with_pipes(staging: Path) -> Callable[[], object]:
@@ -65,7 +65,8 @@ def layers(workdir: Path) -> dict[str, Callable[[], object]]:
     from rompy.ports.execution import ExecutionRequest
 
     app, run = make_app_and_run(workdir / "layers")
-    specs = [backend_spec(app, "local", ["true"], **f) for f in ({}, {"timeout": 600})]
+    field_sets = ({}, {"timeout": 600}, INHERITED_OUTPUT)
+    specs = [backend_spec(app, "local", ["true"], **fields) for fields in field_sets]
     requests = [
         ExecutionRequest(run_id=run.run_id, staging_dir=run.staging_dir, spec=spec)
         for spec in specs
@@ -79,8 +80,10 @@ def layers(workdir: Path) -> dict[str, Callable[[], object]]:
         "Popen, two pipes read by poll(), own session, cwd": _popen_with_pipes(run.staging_dir),
         "LocalExecutor.execute (no timeout)": lambda: executor.execute(requests[0]),
         "LocalExecutor.execute (timeout 600 s)": lambda: executor.execute(requests[1]),
+        "LocalExecutor.execute (output inherited)": lambda: executor.execute(requests[2]),
         "app.run (no timeout)": lambda: app.run(run, specs[0], skip_generate=True),
         "app.run (timeout 600 s)": lambda: app.run(run, specs[1], skip_generate=True),
+        "app.run (output inherited)": lambda: app.run(run, specs[2], skip_generate=True),
     }
 
 
