@@ -53,7 +53,8 @@ def execute(
     )
     outcome = _apply_success_check(ctx, run, _execute(ctx, run, executor, request, skip_generate))
     ctx.hooks.rompy_after_run(run=run, outcome=outcome)
-    info("run_finished", run_id=run.run_id, status=outcome.status, duration=outcome.duration)
+    duration = round(outcome.duration, 3)
+    info("run_finished", run_id=run.run_id, status=outcome.status, duration=duration)
     return outcome
 
 
