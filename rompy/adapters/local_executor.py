@@ -18,6 +18,7 @@ import subprocess
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -45,6 +46,7 @@ from rompy.adapters.process_output import (
     failure_message,
     log_process_finished,
 )
+from rompy.domain.errors import StagingError
 from rompy.domain.execution import LocalExecution
 from rompy.log import get_logger
 from rompy.ports.execution import FAILED, SUCCEEDED, TIMED_OUT, ExecutionRequest, RunOutcome
@@ -61,6 +63,13 @@ class _Ending:
     exit_code: int | None
     message: str = ""
     pid: int | None = None
+
+
+def _require_staging_dir(staging_dir: Path) -> None:
+    if not staging_dir.is_dir():
+        raise StagingError(
+            f"staging dir {staging_dir} does not exist; generate the run before running it"
+        )
 
 
 def _utc_now() -> datetime:
@@ -104,6 +113,8 @@ class LocalExecutor:
         plan = plan_launch(request)
         spec = request.spec
         assert isinstance(spec, LocalExecution)  # checked by plan_launch
+        if not plan.cwd_is_staging_dir:  # else the process's own chdir checks it
+            _require_staging_dir(request.staging_dir)
         info = log.info
         recorder = OutputRecorder(
             staging_dir=request.staging_dir,

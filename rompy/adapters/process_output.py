@@ -19,6 +19,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from rompy.domain.errors import StagingError
 from rompy.log import get_logger, ignore_event
 from rompy.ports.execution import RunOutcome
 
@@ -175,6 +176,9 @@ class OutputRecorder:
         """Create the logs folder and create or empty the output files (when capturing).
 
         Until then (and after :meth:`close`) lines are streamed and kept, but not saved.
+
+        Raises:
+            StagingError: The staging dir does not exist (it is never created here).
         """
         if self.capture:
             try:
@@ -306,7 +310,7 @@ def _create(file_name: str) -> int:
     try:
         descriptor = os.open(file_name, _CREATE_FLAGS, 0o666)
     except FileNotFoundError:  # the first run of this staging dir: no logs folder yet
-        os.makedirs(os.path.dirname(file_name), exist_ok=True)
+        _make_logs_folder(os.path.dirname(file_name))
         descriptor = os.open(file_name, _CREATE_FLAGS, 0o666)
     try:
         if os.fstat(descriptor).st_size:
@@ -315,6 +319,23 @@ def _create(file_name: str) -> int:
         os.close(descriptor)
         raise
     return descriptor
+
+
+def _make_logs_folder(folder: str) -> None:
+    """Create the logs folder, never the staging dir above it (that is generate's job).
+
+    Raises:
+        StagingError: The staging dir does not exist.
+    """
+    try:
+        os.mkdir(folder)
+    except FileExistsError:
+        pass
+    except FileNotFoundError as error:
+        staging_dir = os.path.dirname(folder)
+        raise StagingError(
+            f"staging dir {staging_dir} does not exist; generate the run before running it"
+        ) from error
 
 
 def _text(data: bytes) -> str:

@@ -362,6 +362,21 @@ def test_a_missing_staging_dir_is_a_staging_error_and_creates_nothing(tmp_path: 
     assert ("absent" in str(raised.value), []) == (True, list(tmp_path.iterdir()))
 
 
+def test_a_missing_staging_dir_with_another_working_dir_is_a_staging_error(
+    tmp_path: Path,
+) -> None:
+    request = ExecutionRequest(
+        run_id=RUN_ID,
+        staging_dir=tmp_path / "absent",
+        spec=LocalExecution(command="touch ran", working_dir=tmp_path),
+    )
+
+    with pytest.raises(StagingError, match="absent"):
+        run(request)
+
+    assert [] == [path.name for path in tmp_path.iterdir()]
+
+
 def test_a_working_dir_that_is_a_file_is_a_config_error(tmp_path: Path) -> None:
     a_file = tmp_path / "a-file"
     a_file.write_text("not a folder")

@@ -21,6 +21,7 @@ from rompy.adapters.process_output import (
     OutputRecorder,
     tail,
 )
+from rompy.domain.errors import StagingError
 
 LINE_BREAKS = "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 line_text = st.text(
@@ -227,3 +228,12 @@ def test_no_line_is_emitted_when_rompy_log_drops_info_events() -> None:
     from rompy.log import ignore_event
 
     assert None is _line_emitter(ignore_event)
+
+
+def test_the_recorder_never_creates_a_missing_staging_dir(tmp_path: Path) -> None:
+    recorder = OutputRecorder(staging_dir=tmp_path / "absent", name="r1")
+
+    with pytest.raises(StagingError, match="absent"):
+        recorder.open()
+
+    assert [] == list(tmp_path.iterdir())

@@ -130,6 +130,17 @@ def test_skip_generate_without_a_staging_dir_names_the_option(
     assert not (tmp_path / "out").exists()
 
 
+def test_skip_generate_with_another_working_dir_still_needs_the_staging_dir(
+    rompy_cli: RunCli, tmp_path: Path
+) -> None:
+    write(tmp_path / "run.yml", RUN)
+    (tmp_path / "elsewhere").mkdir()
+    write(tmp_path / "local.yml", "type: local\ncommand: [true]\nworking_dir: elsewhere\n")
+    result = rompy_cli("run", "run.yml", "--backend-config", "local.yml", "--skip-generate")
+    assert_clean_failure(result, 2, "skip_generate", "without --skip-generate")
+    assert not (tmp_path / "out").exists()
+
+
 def test_command_over_its_timeout_is_stopped(rompy_cli: RunCli, tmp_path: Path) -> None:
     write(tmp_path / "run.yml", RUN)
     write(tmp_path / "local.yml", "type: local\ncommand: sleep 30\ntimeout: 1\n")
