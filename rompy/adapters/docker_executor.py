@@ -26,7 +26,8 @@ import attrs
 
 from rompy.adapters.docker_images import ResolvedImage, resolve_image
 from rompy.adapters.docker_plan import ContainerPlan, docker_spec, plan_container
-from rompy.adapters.process_output import OutputRecorder, failure_message, log_process_finished
+from rompy.adapters.process_output import OutputRecorder
+from rompy.adapters.process_report import failure_message, log_process_finished
 from rompy.domain.docker import DockerExecution
 from rompy.domain.errors import ExecutorUnavailableError
 from rompy.log import get_logger

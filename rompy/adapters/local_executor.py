@@ -40,12 +40,8 @@ from rompy.adapters.local_process import (
     read_until_closed,
     signal_group,
 )
-from rompy.adapters.process_output import (
-    OutputRecorder,
-    exit_cause,
-    failure_message,
-    log_process_finished,
-)
+from rompy.adapters.process_output import OutputRecorder
+from rompy.adapters.process_report import exit_cause, failure_message, log_process_finished
 from rompy.domain.errors import StagingError
 from rompy.domain.execution import LocalExecution
 from rompy.log import get_logger

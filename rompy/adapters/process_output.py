@@ -3,8 +3,9 @@
 An :class:`OutputRecorder` takes what a model writes on stdout and stderr (read from pipes,
 a container's log stream or a batch job's files), saves it under
 ``<staging>/logs/<name>.stdout.log`` / ``.stderr.log``, streams each line to the log as a
-``model_output`` event and keeps the last few lines in memory for failure messages. A
-:class:`PipeReader` reads several pipes from the calling thread, without reader threads.
+``model_output`` event and keeps the last few lines in memory for failure messages.
+:class:`~rompy.adapters.local_process.PipeReader` feeds it from pipes;
+:mod:`rompy.adapters.process_report` says how a process ended.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import collections
 import logging
 import os
-import signal
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -21,11 +21,8 @@ from typing import Any
 
 from rompy.domain.errors import StagingError
 from rompy.log import get_logger, ignore_event
-from rompy.ports.execution import RunOutcome
 
 log = get_logger(__name__)
-
-_STDERR_LINES_IN_MESSAGE = 5
 
 LOGS_DIR = "logs"
 """The folder of the staging dir that holds saved output."""
@@ -38,46 +35,6 @@ MAX_LINE_BYTES = 1 << 16
 
 READ_BYTES = 1 << 16
 """How much a :class:`PipeReader` reads from a pipe at once."""
-
-_TAIL_BLOCK = 8192
-
-
-def output_paths(staging_dir: Path, name: str) -> dict[str, Path]:
-    """Return where the output of run ``name`` is saved, by stream name.
-
-    Args:
-        staging_dir: The run's staging dir.
-        name: Usually the run id.
-
-    Returns:
-        ``{"stdout": <staging>/logs/<name>.stdout.log, "stderr": ...stderr.log}``.
-    """
-    folder = staging_dir / LOGS_DIR
-    return {stream: folder / f"{name}.{stream}.log" for stream in STREAMS}
-
-
-def tail(path: Path, n: int = 10) -> list[str]:
-    """Return the last ``n`` lines of the text file ``path`` (without line ends).
-
-    Reads the file backwards in blocks, so it is cheap on huge logs. A missing file gives an
-    empty list; undecodable bytes are replaced.
-
-    Args:
-        path: The file to read.
-        n: How many lines to return at most.
-    """
-    if n <= 0 or not path.is_file():
-        return []
-    with path.open("rb") as file:
-        position = file.seek(0, os.SEEK_END)
-        data = b""
-        while position > 0 and data.count(b"\n") <= n:
-            step = min(_TAIL_BLOCK, position)
-            position -= step
-            file.seek(position)
-            data = file.read(step) + data
-    lines = data.decode("utf-8", errors="replace").splitlines()
-    return lines[-n:]
 
 
 def _line_emitter(info: Callable[..., Any] | None = None) -> Callable[..., Any] | None:
@@ -346,55 +303,3 @@ def _write_all(descriptor: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(descriptor, view) :]
-
-
-def exit_cause(returncode: int) -> str:
-    """Say how a process ended: ``exit code 3`` or ``killed by signal SIGKILL``.
-
-    Args:
-        returncode: The process return code (negative when killed by a signal).
-    """
-    if returncode >= 0:
-        return f"exit code {returncode}"
-    try:
-        return f"killed by signal {signal.Signals(-returncode).name}"
-    except ValueError:
-        return f"killed by signal {-returncode}"
-
-
-def failure_message(returncode: int, stderr_lines: list[str]) -> str:
-    """Return the one-line message of a command that ended with ``returncode`` != 0.
-
-    Args:
-        returncode: The process return code (negative when killed by a signal).
-        stderr_lines: The last lines the command wrote on stderr.
-    """
-    cause = exit_cause(returncode)
-    lines = [line.strip() for line in stderr_lines if line.strip()]
-    if not lines:
-        return f"{cause}; nothing on stderr"
-    return f"{cause}; last lines of stderr: " + " | ".join(lines[-_STDERR_LINES_IN_MESSAGE:])
-
-
-def log_process_finished(
-    logger: Any, outcome: RunOutcome, executor: str, *, info: Callable[..., Any] | None = None
-) -> None:
-    """Log the end of a model process: info when it succeeded, warning otherwise.
-
-    Args:
-        logger: The executor's logger.
-        outcome: The run's outcome.
-        executor: The executor's ``type`` tag.
-        info: ``logger.info`` as looked up when the process started, which spares a second
-            lookup (a structlog bind) once it ended.
-    """
-    event = (info or logger.info) if outcome.ok else logger.warning
-    event(
-        "process_finished",
-        run_id=outcome.run_id,
-        executor=executor,
-        status=outcome.status,
-        exit_code=outcome.exit_code,
-        duration=round(outcome.duration, 3),
-        message=outcome.message,
-    )

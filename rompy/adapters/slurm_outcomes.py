@@ -20,7 +20,7 @@ from typing import Any
 
 import attrs
 
-from rompy.adapters.process_output import tail
+from rompy.adapters.process_report import tail
 from rompy.adapters.slurm_commands import JobStatus
 from rompy.domain.slurm import SlurmExecution
 from rompy.domain.slurm_script import EXIT_CODE_FILE, SIGNAL_MARK, expand_filename_pattern

@@ -16,11 +16,8 @@ from structlog.testing import capture_logs
 
 from rompy.adapters import process_output
 from rompy.adapters.local_process import PipeReader
-from rompy.adapters.process_output import (
-    MAX_LINE_BYTES,
-    OutputRecorder,
-    tail,
-)
+from rompy.adapters.process_output import MAX_LINE_BYTES, OutputRecorder
+from rompy.adapters.process_report import tail
 from rompy.domain.errors import StagingError
 
 LINE_BREAKS = "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
