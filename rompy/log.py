@@ -7,6 +7,7 @@ imported on a logger's first event, so importing rompy stays cheap.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -29,6 +30,7 @@ def before_first_event(setup: Callable[[], None], *, drop_below: int = 0) -> Non
     global _dropped_below
     _dropped_below = drop_below
     if _LazyLogger.started:
+        _forget_kept_methods()
         setup()
     else:
         _before_first_event.append(setup)
@@ -54,6 +56,7 @@ class _LazyLogger:
         self._initial_values = initial_values
         self._logger: Any = None
         self._keep_methods = False
+        _loggers.add(self)
 
     def __getattr__(self, attribute: str) -> Any:
         if _METHOD_LEVELS.get(attribute, 100) < _dropped_below:
@@ -68,6 +71,17 @@ class _LazyLogger:
         if self._keep_methods:
             setattr(self, attribute, method)
         return method
+
+
+_loggers: weakref.WeakSet[_LazyLogger] = weakref.WeakSet()
+
+
+def _forget_kept_methods() -> None:
+    """Make every logger look its methods up again (the configuration is about to change)."""
+    for logger in list(_loggers):
+        for method in _METHOD_LEVELS:
+            logger.__dict__.pop(method, None)
+        logger._logger = None
 
 
 def _start() -> None:

@@ -30,19 +30,21 @@ from rompy.adapters.local_launch import (
     not_found_message,
     plan_launch,
     shell_missing_command,
+    staging_dir_error,
     working_dir_error,
 )
 from rompy.adapters.local_process import (
     ExitWait,
     PipeReader,
     devnull_descriptor,
+    flush_standard_streams,
     group_alive,
     read_until_closed,
     signal_group,
+    wait_group_gone,
 )
 from rompy.adapters.process_output import OutputRecorder
 from rompy.adapters.process_report import exit_cause, failure_message, log_process_finished
-from rompy.domain.errors import StagingError
 from rompy.domain.execution import LocalExecution
 from rompy.log import get_logger
 from rompy.ports.execution import FAILED, SUCCEEDED, TIMED_OUT, ExecutionRequest, RunOutcome
@@ -63,9 +65,7 @@ class _Ending:
 
 def _require_staging_dir(staging_dir: Path) -> None:
     if not staging_dir.is_dir():
-        raise StagingError(
-            f"staging dir {staging_dir} does not exist; generate the run before running it"
-        )
+        raise staging_dir_error(staging_dir, exists=staging_dir.exists())
 
 
 def _utc_now() -> datetime:
@@ -145,36 +145,35 @@ class LocalExecutor:
     ) -> _Ending:
         """Start the process, record its output until it ended, and judge how it ended.
 
-        The output files are opened once the process runs (the pipes hold its first output
-        meanwhile): its own ``chdir`` has then shown that the working dir exists, so a
-        missing staging dir is reported without creating anything in it.
+        The output files are opened first: a log that cannot be written stops the run before
+        anything starts. Opening creates ``logs/`` but never the staging dir, so a missing
+        staging dir is reported without a ``stat`` beforehand (or, without captured output,
+        by the process's own ``chdir``).
         """
-        started = _spawn(plan)
-        if isinstance(started, _Ending):
-            with recorder:  # the output files of a run that could not start are empty
+        with recorder:
+            started = _spawn(plan)
+            if isinstance(started, _Ending):
                 return started
-        process, pipes = started
-        reader = PipeReader(recorder, pipes)
-        try:
-            recorder.open()
-            info(
-                "process_started",
-                executor=EXECUTOR_TYPE,
-                run_id=recorder.name,
-                pid=process.pid,
-                command=plan.display,
-                working_dir=str(plan.cwd),
-            )
-            timed_out = self._supervise(process, reader, timeout)
-            self._drain(process, reader)
-        except BaseException as error:
-            if isinstance(error, KeyboardInterrupt):
-                log.warning("run_interrupted", pid=process.pid)
-            self._stop_group(process, reader)
-            raise
-        finally:
-            reader.close()
-            recorder.close()
+            process, pipes = started
+            reader = PipeReader(recorder, pipes)
+            try:
+                info(
+                    "process_started",
+                    executor=EXECUTOR_TYPE,
+                    run_id=recorder.name,
+                    pid=process.pid,
+                    command=plan.display,
+                    working_dir=str(plan.cwd),
+                )
+                timed_out = self._supervise(process, reader, timeout)
+                self._drain(process, reader, plan)
+            except BaseException as error:
+                if isinstance(error, KeyboardInterrupt):
+                    log.warning("run_interrupted", pid=process.pid)
+                self._stop_group(process, reader)
+                raise
+            finally:
+                reader.close()
         return _judge(process, timed_out, timeout, plan, recorder)
 
     def _supervise(
@@ -210,15 +209,23 @@ class LocalExecutor:
             signal_group(pgid, signal.SIGKILL)
             process.wait()
 
-    def _drain(self, process: subprocess.Popen[bytes], reader: PipeReader) -> None:
-        """Read the pipes until they close; stop leftover processes that keep them open."""
-        if read_until_closed(reader, self.drain_timeout):
+    def _drain(
+        self, process: subprocess.Popen[bytes], reader: PipeReader, plan: LaunchPlan
+    ) -> None:
+        """Read the pipes until they close; stop leftover processes that keep them open.
+
+        Without pipes (inherited output) the leftovers of the process group get the same
+        time to end, then are stopped the same way.
+        """
+        if plan.inherits_output:
+            if wait_group_gone(process.pid, self.drain_timeout, self.poll_interval):
+                return
+            reason = "they kept running after the command ended"
+        elif read_until_closed(reader, self.drain_timeout):
             return
-        log.warning(
-            "leftover_processes_stopped",
-            pid=process.pid,
-            reason="they kept the output open after the command ended",
-        )
+        else:
+            reason = "they kept the output open after the command ended"
+        log.warning("leftover_processes_stopped", pid=process.pid, reason=reason)
         self._stop_group(process, reader)
         read_until_closed(reader, self.drain_timeout)
 
@@ -259,10 +266,21 @@ def _spawn(plan: LaunchPlan) -> tuple[subprocess.Popen[bytes], dict[str, int]] |
 
 
 def _output_pipes(plan: LaunchPlan) -> tuple[dict[str, int], dict[str, int]]:
-    """The read and write ends of the stdout and stderr pipes, by stream name (none to inherit)."""
+    """The read and write ends of the stdout and stderr pipes, by stream name.
+
+    To inherit the output there are none; what this process has buffered on its own stdout
+    and stderr is written out first, so it comes before the model's output.
+    """
     if plan.inherits_output:
+        flush_standard_streams()
         return {}, {}
-    (stdout, stdout_end), (stderr, stderr_end) = os.pipe(), os.pipe()
+    stdout, stdout_end = os.pipe()
+    try:
+        stderr, stderr_end = os.pipe()
+    except BaseException:
+        os.close(stdout)
+        os.close(stdout_end)
+        raise
     return {"stdout": stdout, "stderr": stderr}, {"stdout": stdout_end, "stderr": stderr_end}
 
 

@@ -9,6 +9,7 @@ command that cannot start.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import shlex
@@ -116,17 +117,33 @@ def working_dir_error(plan: LaunchPlan, error: OSError) -> StagingError | Config
     The dir is not checked before the start: the process's own ``chdir`` fails instead
     (``error``), which spares every run a ``stat``.
     """
-    reason = (error.strerror or type(error).__name__).lower()
     if plan.cwd_is_staging_dir:
-        return StagingError(
-            f"staging dir {plan.cwd} cannot be entered ({reason}); generate the run before "
-            "running it"
-        )
+        return staging_dir_error(plan.cwd, exists=error.errno != errno.ENOENT, error=error)
+    reason = (error.strerror or type(error).__name__).lower()
     return ConfigError(
         f"working directory {plan.cwd} cannot be entered ({reason}); create it, fix its "
         "permissions, or leave backend.working_dir out to run in the staging dir",
         path="backend.working_dir",
         value=str(plan.cwd),
+    )
+
+
+def staging_dir_error(path: Path, *, exists: bool, error: OSError | None = None) -> StagingError:
+    """The error for a staging dir a run cannot use: missing, or not a folder one can enter.
+
+    Args:
+        path: The staging dir.
+        exists: Something is at ``path`` (so generating again would refuse to replace it).
+        error: The failure met, if any (its reason is shown).
+    """
+    if not exists:
+        return StagingError(
+            f"staging dir {path} does not exist; generate the run before running it"
+        )
+    reason = "not a folder" if error is None else (error.strerror or type(error).__name__).lower()
+    return StagingError(
+        f"staging dir {path} cannot be used ({reason}); fix its permissions, or move it away "
+        "and generate the run again"
     )
 
 

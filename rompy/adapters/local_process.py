@@ -13,6 +13,7 @@ import select
 import signal
 import stat
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Mapping
@@ -181,6 +182,49 @@ def group_alive(pgid: int) -> bool:
     return True
 
 
+def group_running(pgid: int) -> bool:
+    """Return True while a process of group ``pgid`` runs.
+
+    Zombies (ended, waiting for a parent to reap them, as under a PID 1 that does not) do
+    not count. The cheap check comes first; ``/proc`` is only read when it finds someone.
+    """
+    if not group_alive(pgid):
+        return False
+    try:
+        entries = [entry.name for entry in os.scandir("/proc") if entry.name.isdigit()]
+    except OSError:  # no /proc: count what killpg saw
+        return True
+    return any(_runs_in_group(pid, pgid) for pid in entries)
+
+
+def _runs_in_group(pid: str, pgid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as file:
+            fields = file.read().rpartition(b")")[2].split()
+    except OSError:  # it ended meanwhile
+        return False
+    state, process_group = fields[0], int(fields[2])
+    return process_group == pgid and state not in (b"Z", b"X")
+
+
+def wait_group_gone(pgid: int, seconds: float, poll_interval: float) -> bool:
+    """Wait up to ``seconds`` for every process of group ``pgid`` to end (True if they did)."""
+    deadline = time.monotonic() + seconds
+    while group_running(pgid):
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(poll_interval)
+    return True
+
+
+def flush_standard_streams() -> None:
+    """Write out what this process buffered on stdout and stderr (before a child shares them)."""
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            with contextlib.suppress(OSError, ValueError):  # closed or broken: nothing to keep
+                stream.flush()
+
+
 def signal_group(pgid: int, signum: signal.Signals) -> None:
     """Send ``signum`` to process group ``pgid`` (gone already is fine)."""
     with contextlib.suppress(ProcessLookupError):
@@ -222,6 +266,15 @@ def devnull_descriptor() -> int:
         descriptor = os.open(os.devnull, os.O_RDONLY | os.O_CLOEXEC)
         _devnull = (descriptor, os.fstat(descriptor).st_rdev)
         return descriptor
+
+
+def _new_devnull_lock_after_fork() -> None:
+    """Give a forked child a free lock (another thread may have held it at the fork)."""
+    global _devnull_lock
+    _devnull_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_new_devnull_lock_after_fork)
 
 
 def _is_device(descriptor: int, device: int) -> bool:

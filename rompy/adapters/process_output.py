@@ -137,7 +137,7 @@ class OutputRecorder:
         Raises:
             StagingError: The staging dir does not exist (it is never created here).
         """
-        if self.capture:
+        if self.capture and not self._files:  # opening twice keeps the files already open
             try:
                 folder = os.path.join(self._staging_dir, LOGS_DIR)
                 for stream_name in STREAMS:
@@ -263,12 +263,21 @@ def _create(file_name: str) -> int:
 
     A file left by an earlier run is emptied only when it holds something: ``O_TRUNC``
     would rewrite the metadata of an empty log at every run.
+
+    Raises:
+        StagingError: The file cannot be written; the message says which and why.
     """
     try:
-        descriptor = os.open(file_name, _CREATE_FLAGS, 0o666)
-    except FileNotFoundError:  # the first run of this staging dir: no logs folder yet
-        _make_logs_folder(os.path.dirname(file_name))
-        descriptor = os.open(file_name, _CREATE_FLAGS, 0o666)
+        try:
+            descriptor = os.open(file_name, _CREATE_FLAGS, 0o666)
+        except FileNotFoundError:  # the first run of this staging dir: no logs folder yet
+            _make_logs_folder(os.path.dirname(file_name))
+            descriptor = os.open(file_name, _CREATE_FLAGS, 0o666)
+    except OSError as error:
+        raise StagingError(
+            f"cannot write the output log {file_name} ({(error.strerror or str(error)).lower()});"
+            " make its folder writable, or move away what is in the way"
+        ) from error
     try:
         if os.fstat(descriptor).st_size:
             os.ftruncate(descriptor, 0)

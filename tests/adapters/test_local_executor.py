@@ -5,10 +5,11 @@ from __future__ import annotations
 import errno
 import os
 import signal
+import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ import pytest
 from structlog.testing import capture_logs
 
 from rompy.adapters.local_executor import LocalExecutor
+from rompy.adapters.local_process import group_running
 from rompy.domain.errors import ConfigError, StagingError
 from rompy.domain.execution import LocalExecution
 from rompy.domain.models import Command
@@ -209,6 +211,54 @@ def test_a_rerun_empties_the_logs_of_the_run_before(tmp_path: Path) -> None:
     assert ("", "") == logs_after("true")
 
 
+def test_with_inherited_output_leftover_processes_are_stopped(tmp_path: Path) -> None:
+    with capture_logs() as logs:
+        outcome = run(make_request(tmp_path, "sleep 30 & echo started", **QUIET), drain_timeout=0.3)
+
+    stopped = [e for e in logs if e["event"] == "leftover_processes_stopped"]
+    assert (SUCCEEDED, 1) == (outcome.status, len(stopped))
+    assert wait_until(lambda: not group_running(outcome.details["pid"]))
+
+
+def test_inherited_output_comes_after_what_we_printed_before(tmp_path: Path) -> None:
+    script = (
+        "import logging, sys\n"
+        "from pathlib import Path\n"
+        "import structlog\n"
+        "structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.ERROR))\n"
+        "from rompy.adapters.local_executor import LocalExecutor\n"
+        "from rompy.domain.execution import LocalExecution\n"
+        "from rompy.ports.execution import ExecutionRequest\n"
+        "print('ours-before')\n"
+        "spec = LocalExecution(command='echo model', capture_output=False, stream_output=False)\n"
+        "request = ExecutionRequest(run_id='r', staging_dir=Path(sys.argv[1]), spec=spec)\n"
+        "LocalExecutor().execute(request)\n"
+        "print('ours-after')\n"
+    )
+    environment = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    (tmp_path / "staging").mkdir()
+    result = subprocess.run(
+        [PYTHON, "-c", script, str(tmp_path / "staging")],
+        capture_output=True,  # a pipe: Python buffers its stdout by blocks
+        text=True,
+        env=environment,
+        check=True,
+    )
+
+    ours = ["ours-before", "model", "ours-after"]
+    assert ours == [line for line in result.stdout.splitlines() if line in ours]
+
+
+def test_a_log_that_cannot_be_written_stops_the_run_before_it_starts(tmp_path: Path) -> None:
+    request = make_request(tmp_path, "touch ran")
+    (tmp_path / "staging" / "logs").write_text("a file where the logs folder goes")
+
+    with pytest.raises(StagingError, match="cannot write the output log"):
+        run(request)
+
+    assert not (tmp_path / "staging" / "ran").exists()
+
+
 def test_a_last_line_without_newline_is_recorded(tmp_path: Path) -> None:
     with capture_logs() as logs:
         run(make_request(tmp_path, "printf partial"))
@@ -377,6 +427,25 @@ def test_a_missing_staging_dir_with_another_working_dir_is_a_staging_error(
     assert [] == [path.name for path in tmp_path.iterdir()]
 
 
+@pytest.mark.parametrize("fields", [{}, QUIET], ids=["captured", "inherited"])
+def test_a_staging_path_that_is_a_file_is_not_blamed_on_a_missing_generate(
+    tmp_path: Path, fields: dict[str, bool]
+) -> None:
+    staging = tmp_path / "staging"
+    staging.write_text("not a folder")
+    request = ExecutionRequest(
+        run_id=RUN_ID, staging_dir=staging, spec=LocalExecution(command="true", **fields)
+    )
+
+    with pytest.raises(StagingError) as raised:
+        run(request)
+
+    assert ("not a directory", False) == (
+        "not a directory" if "not a directory" in str(raised.value) else str(raised.value),
+        "generate the run before" in str(raised.value),
+    )
+
+
 def test_a_working_dir_that_is_a_file_is_a_config_error(tmp_path: Path) -> None:
     a_file = tmp_path / "a-file"
     a_file.write_text("not a folder")
@@ -390,12 +459,30 @@ def test_a_working_dir_that_is_a_file_is_a_config_error(tmp_path: Path) -> None:
     )
 
 
+@pytest.fixture
+def our_stdin_holds_data() -> Iterator[None]:
+    """Put a pipe holding a line on this process's stdin, as a terminal or a pipe would."""
+    read_end, write_end = os.pipe()
+    os.write(write_end, b"from-our-stdin\n")
+    os.close(write_end)
+    saved = os.dup(0)
+    os.dup2(read_end, 0)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 0)
+        os.close(saved)
+        os.close(read_end)
+
+
+@pytest.mark.usefixtures("our_stdin_holds_data")
 def test_the_model_reads_end_of_file_on_stdin(tmp_path: Path) -> None:
     outcome = run(make_request(tmp_path, "cat; echo read-all"))
 
     assert (SUCCEEDED, "read-all\n") == (outcome.status, stdout_of(outcome))
 
 
+@pytest.mark.usefixtures("our_stdin_holds_data")
 def test_stdin_is_still_dev_null_after_the_shared_descriptor_was_closed(tmp_path: Path) -> None:
     from rompy.adapters.local_process import devnull_descriptor
 
@@ -615,6 +702,26 @@ def test_a_command_that_cannot_start_leaves_no_descriptor_open(tmp_path: Path) -
     run(make_request(tmp_path, "true"))
     before = open_descriptors()
     run(make_request(tmp_path, [MISSING_COMMAND]))
+
+    assert before == open_descriptors()
+
+
+def test_running_out_of_descriptors_for_the_second_pipe_leaks_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run(make_request(tmp_path, "true"))
+    before = open_descriptors()
+    real_pipe, made = os.pipe, []
+
+    def pipe_once() -> tuple[int, int]:
+        if made:
+            raise OSError(errno.EMFILE, "Too many open files")
+        made.append(real_pipe())
+        return made[-1]
+
+    monkeypatch.setattr(os, "pipe", pipe_once)
+    with pytest.raises(OSError, match="Too many open files"):
+        run(make_request(tmp_path, "true"))
 
     assert before == open_descriptors()
 

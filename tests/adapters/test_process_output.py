@@ -234,3 +234,14 @@ def test_the_recorder_never_creates_a_missing_staging_dir(tmp_path: Path) -> Non
         recorder.open()
 
     assert [] == list(tmp_path.iterdir())
+
+
+def test_opening_a_recorder_twice_keeps_the_files_it_has(tmp_path: Path) -> None:
+    recorder = OutputRecorder(staging_dir=tmp_path, name="r1", stream=False)
+    recorder.open()
+    before = set(os.listdir("/proc/self/fd"))
+    with recorder:
+        recorder.write_line("stdout", "kept")
+        during = set(os.listdir("/proc/self/fd"))
+
+    assert (before, "kept\n") == (during, (tmp_path / "logs" / "r1.stdout.log").read_text())

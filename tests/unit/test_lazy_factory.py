@@ -45,3 +45,25 @@ def test_a_missing_class_fails_at_the_build() -> None:
 
 def test_it_shows_its_target() -> None:
     assert "LazyFactory('a.b:C')" == repr(LazyFactory("a.b:C"))
+
+
+def test_every_built_in_adapter_target_names_a_class_that_exists() -> None:
+    import importlib
+
+    from rompy.plugins import load_plugins
+    from rompy.ports.registry import FAMILIES
+
+    registry = load_plugins(load_entry_points=False).registry
+    factories = [
+        registration.factory
+        for family in FAMILIES
+        for registration in registry.family(family).values()
+        if isinstance(registration.factory, LazyFactory)
+    ]
+    missing = []
+    for factory in factories:
+        module, _, name = factory.target.partition(":")
+        if not isinstance(getattr(importlib.import_module(module), name, None), type):
+            missing.append(factory.target)
+
+    assert (True, []) == (len(factories) >= 16, missing)

@@ -59,3 +59,29 @@ def test_with_structlog_caching_loggers_the_methods_are_kept_as_structlog_keeps_
 
 def test_without_caching_a_new_structlog_configuration_applies_to_later_events() -> None:
     assert "['one'] ['two'] False" == run_logging_script(cache=False)
+
+
+RECONFIGURED_SCRIPT = """
+from rompy.entrypoints.logging_setup import configure_logging
+from rompy.log import get_logger
+
+log = get_logger("t")
+configure_logging(verbose=0, quiet=0, log_format="json")
+log.info("shown_at_info")
+configure_logging(verbose=0, quiet=1, log_format="json")
+log.info("dropped_under_q")
+log.warning("warning_still_shown")
+"""
+
+
+def test_a_quieter_configuration_applies_to_a_logger_that_kept_its_methods() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", RECONFIGURED_SCRIPT], capture_output=True, text=True
+    )
+
+    assert 0 == result.returncode, result.stderr
+    events = [line for line in result.stderr.splitlines() if '"event"' in line]
+    assert (True, False, True) == tuple(
+        any(name in line for line in events)
+        for name in ("shown_at_info", "dropped_under_q", "warning_still_shown")
+    )
