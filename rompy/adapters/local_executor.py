@@ -103,13 +103,14 @@ class LocalExecutor:
 
         Raises:
             ConfigError: No command, an unsplittable command or a missing working dir.
-            StagingError: The staging dir (the default working dir) does not exist.
+            StagingError: The staging dir does not exist or is not a folder, or an output log
+                cannot be written.
             KeyboardInterrupt: Re-raised after the process group has been stopped.
         """
         plan = plan_launch(request)
         spec = request.spec
         assert isinstance(spec, LocalExecution)  # checked by plan_launch
-        if not plan.cwd_is_staging_dir:  # else the process's own chdir checks it
+        if not plan.cwd_is_staging_dir:  # else opening the logs (or the model's chdir) checks it
             _require_staging_dir(request.staging_dir)
         info = log.info
         recorder = OutputRecorder(
