@@ -140,9 +140,7 @@ def resolve_mounts(spec: DockerExecution, staging_dir: Path) -> tuple[BindMount,
         ConfigError: A volume's host path does not exist (path ``backend.volumes[i]``).
     """
     if not staging_dir.is_dir():
-        raise StagingError(
-            f"staging dir {staging_dir} does not exist; generate the run before running it"
-        )
+        raise StagingError.missing(staging_dir)
     mounts = [BindMount(source=str(staging_dir.resolve()), target=spec.mount_path)]
     for index, volume in enumerate(spec.mounts):
         host = Path(volume.host).expanduser().resolve()

@@ -137,9 +137,7 @@ def staging_dir_error(path: Path, *, exists: bool, error: OSError | None = None)
         error: The failure met, if any (its reason is shown).
     """
     if not exists:
-        return StagingError(
-            f"staging dir {path} does not exist; generate the run before running it"
-        )
+        return StagingError.missing(path)
     reason = "not a folder" if error is None else (error.strerror or type(error).__name__).lower()
     return StagingError(
         f"staging dir {path} cannot be used ({reason}); fix its permissions, or move it away "

@@ -299,9 +299,7 @@ def _make_logs_folder(folder: str) -> None:
         pass
     except FileNotFoundError as error:
         staging_dir = os.path.dirname(folder)
-        raise StagingError(
-            f"staging dir {staging_dir} does not exist; generate the run before running it"
-        ) from error
+        raise StagingError.missing(staging_dir) from error
 
 
 def _text(data: bytes) -> str:

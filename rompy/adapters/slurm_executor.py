@@ -75,9 +75,7 @@ def _command_of(request: ExecutionRequest) -> Command:
 
 def _prepare_staging(staging_dir: Path, patterns: Sequence[str]) -> None:
     if not staging_dir.is_dir():
-        raise StagingError(
-            f"staging dir {staging_dir} does not exist; generate the run before running it"
-        )
+        raise StagingError.missing(staging_dir)
     folders = [expand_filename_pattern(str(Path(pattern).parent), {}) for pattern in patterns]
     try:
         (staging_dir / SCRIPT_DIR).mkdir(exist_ok=True)

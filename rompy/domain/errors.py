@@ -7,6 +7,7 @@ run or stage (:class:`RunFailedError`) exits with 1. The library itself never ex
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 
@@ -58,6 +59,11 @@ class TemplateError(RompyError):
 
 class StagingError(RompyError):
     """The staging directory cannot be prepared without losing user files."""
+
+    @classmethod
+    def missing(cls, staging_dir: Path | str) -> StagingError:
+        """The error for a run whose staging dir does not exist (it was never generated)."""
+        return cls(f"staging dir {staging_dir} does not exist; generate the run before running it")
 
 
 class ExecutorUnavailableError(RompyError):
