@@ -46,8 +46,8 @@ from pathlib import Path
 params = json.loads(sys.argv[1])
 import attrs, structlog
 structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
-from rompy.adapters.data_cache import DataCache
-from rompy.adapters.data_staging import LocalDataStager
+from rompy.adapters.data.cache import DataCache
+from rompy.adapters.data.staging import LocalDataStager
 from rompy.bootstrap import bootstrap
 from rompy.domain.model_run import ModelRun
 import xarray as xr

@@ -71,12 +71,12 @@ from pathlib import Path
 params = json.loads(sys.argv[1])
 import structlog
 structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
-from rompy.adapters.data_cache import DataCache
-from rompy.adapters.data_staging import LocalDataStager
+from rompy.adapters.data.cache import DataCache
+from rompy.adapters.data.staging import LocalDataStager
 from rompy.bootstrap import bootstrap
-from rompy.domain.data import DataGrid, DataItem
+from rompy.domain.data.specs import DataGrid, DataItem
 from rompy.domain.grid import RegularGrid
-from rompy.domain.sources import FileSource
+from rompy.domain.data.sources import FileSource
 from rompy.domain.time import TimeRange
 from rompy.ports.data import StageRequest
 import xarray as xr
@@ -108,7 +108,7 @@ print(json.dumps({"seconds": elapsed, "shape": shape}))
 IMPORTS_SCRIPT = r"""
 import json
 import dask.array, netCDF4, xarray
-import rompy.adapters.data_staging, rompy.adapters.data_sources, rompy.bootstrap
+import rompy.adapters.data.staging, rompy.adapters.data.sources.files, rompy.bootstrap
 print(json.dumps({"seconds": 0.0}))
 """
 

@@ -11,7 +11,7 @@ process:
   date-named links (``wind_20230101.nc`` ...) and ``filename_time: "%Y%m%d"``, so files
   outside the period are never opened. With this crop (28 of 30 days, and one step kept
   on either side) every file is still needed: the row shows that the option costs nothing
-  (a shorter period skips files; ``tests/adapters/test_data_file_series.py`` checks that).
+  (a shorter period skips files; ``tests/adapters/data/test_data_file_series.py`` checks that).
 
 Timed: the open-crop-write inside each process, median of N, files in the page cache.
 Imports are outside the timer on both sides: xarray, and dask, which ``open_mfdataset``

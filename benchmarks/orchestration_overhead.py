@@ -143,7 +143,7 @@ def backend_spec(app: Any, executor: str, command: Any, **fields: Any) -> Any:
     ``fields`` are more backend fields (``timeout``, ``poll_interval``); the rest keep the
     spec's defaults, except SLURM's ``time_limit`` (5 minutes).
     """
-    from rompy.domain.execution import ExecutionSpec
+    from rompy.domain.execution.spec import ExecutionSpec
 
     documents: dict[str, dict[str, Any]] = {
         "local": {"type": "local", "command": command},

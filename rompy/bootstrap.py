@@ -17,14 +17,14 @@ from typing import Any, TypeVar, cast
 import attrs
 import cattrs
 
-from rompy.adapters import config_files
-from rompy.adapters.data_cache import DataCache
-from rompy.adapters.data_staging import LocalDataStager
-from rompy.adapters.local_system import LocalStagingInspector, SystemRuntimeInfo
-from rompy.domain.execution import ExecutionSpec
+from rompy.adapters.config import files as config_files
+from rompy.adapters.data.cache import DataCache
+from rompy.adapters.data.staging import LocalDataStager
+from rompy.adapters.system import LocalStagingInspector, SystemRuntimeInfo
+from rompy.domain.execution.spec import ExecutionSpec
 from rompy.domain.model_run import ModelRun
 from rompy.domain.pipeline import PipelineSpec
-from rompy.domain.postprocess import PostprocessSpec
+from rompy.domain.postprocess.spec import PostprocessSpec
 from rompy.plugins import LoadedPlugins, load_plugins
 from rompy.ports.data import DataStager
 from rompy.ports.execution import RunOutcome
@@ -152,7 +152,7 @@ class _JinjaRendererOnFirstUse:
     def render(self, request: RenderRequest) -> RenderResult:
         """Render ``request`` with the Jinja2 adapter."""
         if self._renderer is None:
-            from rompy.adapters.jinja_renderer import JinjaRenderer
+            from rompy.adapters.rendering.jinja import JinjaRenderer
 
             self._renderer = JinjaRenderer()
         return self._renderer.render(request)

@@ -20,12 +20,12 @@ from typing import Any
 
 import pluggy
 
-from rompy.domain.data import DataSpec
-from rompy.domain.execution import ExecutionSpec
+from rompy.domain.data.sources import SourceSpec
+from rompy.domain.data.specs import DataSpec
+from rompy.domain.execution.spec import ExecutionSpec
+from rompy.domain.model_config import ModelConfig
 from rompy.domain.model_run import ModelRun
-from rompy.domain.models import ModelConfig
-from rompy.domain.postprocess import PostprocessSpec
-from rompy.domain.sources import SourceSpec
+from rompy.domain.postprocess.spec import PostprocessSpec
 from rompy.ports.data import DataHandler, SourceOpener
 from rompy.ports.execution import Executor, RunOutcome
 from rompy.ports.postprocessing import Postprocessor, PostprocessResult
@@ -68,7 +68,7 @@ def rompy_register_postprocessors(register: RegisterPostprocessor) -> None:
 def rompy_register_sources(register: RegisterSource) -> None:
     """Register source specs with their openers: ``register(SourceClass, factory)``.
 
-    Source classes derive from :class:`rompy.domain.sources.SourceSpec` and are tagged by
+    Source classes derive from :class:`rompy.domain.data.sources.SourceSpec` and are tagged by
     ``model_type``. ``factory()`` returns an object with ``open(spec)`` (a lazy
     ``xarray.Dataset``) and ``identity(spec)`` (text that changes with the content); import
     xarray and the reader libraries inside the factory.
@@ -79,7 +79,7 @@ def rompy_register_sources(register: RegisterSource) -> None:
 def rompy_register_data(register: RegisterData) -> None:
     """Register data specs with their handlers: ``register(DataClass, factory)``.
 
-    Data classes derive from :class:`rompy.domain.data.DataSpec` and are tagged by
+    Data classes derive from :class:`rompy.domain.data.specs.DataSpec` and are tagged by
     ``model_type``. ``factory()`` returns an object with ``prepare(request, opener)``
     (open, crop and check; write nothing) and ``write(prepared, folder)``.
     """

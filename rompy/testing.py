@@ -26,9 +26,9 @@ import attrs
 
 from rompy.bootstrap import App, bootstrap
 from rompy.domain.errors import DataSourceError, StagingError
-from rompy.domain.execution import ExecutionSpec
+from rompy.domain.execution.spec import ExecutionSpec
 from rompy.domain.model_run import ModelRun
-from rompy.domain.postprocess import PostprocessSpec
+from rompy.domain.postprocess.spec import PostprocessSpec
 from rompy.hookspecs import RegisterExecutor, RegisterPostprocessor, hookimpl
 from rompy.ports.data import PreparedData, StagedData, StageRequest
 from rompy.ports.execution import ExecutionRequest, RunOutcome

@@ -7,21 +7,21 @@ stays cheap (no docker-py at ``rompy --help``).
 
 from __future__ import annotations
 
-from rompy.adapters.data_registrations import rompy_register_data as rompy_register_data
-from rompy.adapters.data_registrations import (
+from rompy.adapters.data.registrations import rompy_register_data as rompy_register_data
+from rompy.adapters.data.registrations import (
     rompy_register_sources as rompy_register_sources,
 )
 from rompy.adapters.lazy_factory import LazyFactory
-from rompy.domain.docker import DockerExecution
-from rompy.domain.execution import LocalExecution
-from rompy.domain.models import BaseConfig
-from rompy.domain.postprocess import NoopPostprocess
-from rompy.domain.postprocessors import (
+from rompy.domain.execution.docker import DockerExecution
+from rompy.domain.execution.slurm import SlurmExecution
+from rompy.domain.execution.spec import LocalExecution
+from rompy.domain.model_config import BaseConfig
+from rompy.domain.postprocess.file_outputs import (
     ArchivePostprocess,
     TransferPostprocess,
     ValidatePostprocess,
 )
-from rompy.domain.slurm import SlurmExecution
+from rompy.domain.postprocess.spec import NoopPostprocess
 from rompy.hookspecs import (
     RegisterExecutor,
     RegisterModelConfig,
@@ -39,23 +39,25 @@ def rompy_register_model_configs(register: RegisterModelConfig) -> None:
 @hookimpl
 def rompy_register_executors(register: RegisterExecutor) -> None:
     """Register the ``local``, ``docker`` and ``slurm`` executors."""
-    register(LocalExecution, LazyFactory("rompy.adapters.local_executor:LocalExecutor"))
-    register(DockerExecution, LazyFactory("rompy.adapters.docker_executor:DockerExecutor"))
-    register(SlurmExecution, LazyFactory("rompy.adapters.slurm_executor:SlurmExecutor"))
+    register(LocalExecution, LazyFactory("rompy.adapters.execution.local.executor:LocalExecutor"))
+    register(
+        DockerExecution, LazyFactory("rompy.adapters.execution.docker.executor:DockerExecutor")
+    )
+    register(SlurmExecution, LazyFactory("rompy.adapters.execution.slurm.executor:SlurmExecutor"))
 
 
 @hookimpl
 def rompy_register_postprocessors(register: RegisterPostprocessor) -> None:
     """Register the ``noop``, ``archive``, ``validate`` and ``transfer`` postprocessors."""
-    register(NoopPostprocess, LazyFactory("rompy.adapters.noop_postprocessor:NoopPostprocessor"))
+    register(NoopPostprocess, LazyFactory("rompy.adapters.postprocess.noop:NoopPostprocessor"))
     register(
-        ArchivePostprocess, LazyFactory("rompy.adapters.archive_postprocessor:ArchivePostprocessor")
+        ArchivePostprocess, LazyFactory("rompy.adapters.postprocess.archive:ArchivePostprocessor")
     )
     register(
         ValidatePostprocess,
-        LazyFactory("rompy.adapters.validate_postprocessor:ValidatePostprocessor"),
+        LazyFactory("rompy.adapters.postprocess.validate:ValidatePostprocessor"),
     )
     register(
         TransferPostprocess,
-        LazyFactory("rompy.adapters.transfer_postprocessor:TransferPostprocessor"),
+        LazyFactory("rompy.adapters.postprocess.transfer:TransferPostprocessor"),
     )

@@ -19,7 +19,7 @@ class LazyFactory:
         target: Where the adapter class lives, as ``"package.module:ClassName"``.
 
     Example:
-        >>> factory = LazyFactory("rompy.adapters.local_executor:LocalExecutor")
+        >>> factory = LazyFactory("rompy.adapters.execution.local.executor:LocalExecutor")
         >>> type(factory()).__name__
         'LocalExecutor'
     """

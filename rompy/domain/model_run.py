@@ -9,7 +9,7 @@ from pathlib import Path
 import attrs
 
 from rompy.domain.errors import ConfigError
-from rompy.domain.models import BaseConfig, ModelConfig
+from rompy.domain.model_config import BaseConfig, ModelConfig
 from rompy.domain.time import TimeRange
 
 DATE_FORMAT = "%Y%m%d.%H%M%S"

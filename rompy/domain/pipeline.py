@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import attrs
 
-from rompy.domain.execution import ExecutionSpec, LocalExecution
+from rompy.domain.execution.spec import ExecutionSpec, LocalExecution
 from rompy.domain.model_run import ModelRun
-from rompy.domain.postprocess import NoopPostprocess, PostprocessSpec
+from rompy.domain.postprocess.spec import NoopPostprocess, PostprocessSpec
 
 
 @attrs.frozen(kw_only=True)

@@ -265,3 +265,20 @@ def _complete_range(
     if duration is not None and end is not None:
         return end - duration, end
     raise ConfigError("a time range needs two of start, end and duration")
+
+
+@attrs.frozen(kw_only=True)
+class TimeWindow:
+    """The times a data item must cover: the run period plus buffer steps.
+
+    Attributes:
+        start: First time of the run.
+        end: Last time of the run.
+        steps_before: Source time steps wanted before ``start``.
+        steps_after: Source time steps wanted after ``end``.
+    """
+
+    start: datetime
+    end: datetime
+    steps_before: int = 0
+    steps_after: int = 0

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from rompy.domain.errors import ConfigError
 
 if TYPE_CHECKING:
-    from rompy.adapters.data_cache import CacheEntry, DataCache
+    from rompy.adapters.data.cache import CacheEntry, DataCache
     from rompy.bootstrap import App
 
 _UNITS = ("B", "KB", "MB", "GB", "TB")
@@ -85,7 +85,7 @@ def _format_of(entry: CacheEntry) -> str:
 
 
 def _cache(args: argparse.Namespace) -> DataCache:
-    from rompy.adapters.data_cache import DataCache
+    from rompy.adapters.data.cache import DataCache
 
     cache_dir = getattr(args, "cache_dir", None)
     return DataCache(Path(cache_dir) if cache_dir else None)

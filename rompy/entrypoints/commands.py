@@ -16,7 +16,7 @@ import attrs
 
 from rompy.bootstrap import App, bootstrap
 from rompy.domain.errors import ConfigError
-from rompy.domain.execution import ExecutionSpec
+from rompy.domain.execution.spec import ExecutionSpec
 from rompy.domain.model_run import ModelRun
 from rompy.domain.pipeline import PipelineSpec
 from rompy.serialization.documents import classify_document, pipeline_data
@@ -29,7 +29,7 @@ def read_config_documents(config: str | None) -> list[Any]:
 
     ``$ROMPY_CONFIG`` may hold a file path or the YAML/JSON text itself.
     """
-    from rompy.adapters import config_files
+    from rompy.adapters.config import files as config_files
 
     if config is not None:
         return config_files.load_documents(config)
@@ -79,7 +79,7 @@ def cmd_generate(app: App, args: argparse.Namespace) -> int:
 
 
 def _backend_for(app: App, args: argparse.Namespace, document: Any) -> ExecutionSpec:
-    from rompy.adapters import config_files
+    from rompy.adapters.config import files as config_files
 
     if args.backend_config:
         return app.structure(config_files.load_document(args.backend_config), ExecutionSpec)
@@ -117,7 +117,7 @@ def cmd_run(app: App, args: argparse.Namespace) -> int:
 
 def cmd_postprocess(app: App, args: argparse.Namespace) -> int:
     """Postprocess the outputs of every run in the config."""
-    from rompy.adapters import config_files
+    from rompy.adapters.config import files as config_files
 
     spec: Any = app.structure(
         config_files.load_document(args.processor_config), _postprocess_base(), path=""
@@ -133,14 +133,14 @@ def cmd_postprocess(app: App, args: argparse.Namespace) -> int:
 
 
 def _postprocess_base() -> type:
-    from rompy.domain.postprocess import PostprocessSpec
+    from rompy.domain.postprocess.spec import PostprocessSpec
 
     return PostprocessSpec
 
 
 def cmd_pipeline(app: App, args: argparse.Namespace) -> int:
     """Generate, run and postprocess every run in the config."""
-    from rompy.adapters import config_files
+    from rompy.adapters.config import files as config_files
 
     overrides = {
         "backend": config_files.load_document(args.backend_config) if args.backend_config else None,

@@ -19,7 +19,7 @@ def _first_doc_line(cls: type) -> str:
 def _render(data: Any, output_format: str) -> str:
     if output_format == "json":
         return json.dumps(data, indent=2, default=str) + "\n"
-    from rompy.adapters.config_files import dump_yaml
+    from rompy.adapters.config.files import dump_yaml
 
     return dump_yaml(data)
 
@@ -75,7 +75,7 @@ def _validate_family(app: App, document: Any, args: argparse.Namespace) -> tuple
 
 
 def _backends_validate(app: App, args: argparse.Namespace) -> int:
-    from rompy.adapters.config_files import load_documents
+    from rompy.adapters.config.files import load_documents
 
     for number, document in enumerate(load_documents(args.config_file), start=1):
         if not isinstance(document, dict):

@@ -28,10 +28,10 @@ from typing import Any, Protocol, TypeVar, runtime_checkable
 
 import attrs
 
-from rompy.domain.data import DataItem
+from rompy.domain.data.sources import SourceSpec
+from rompy.domain.data.specs import DataItem
 from rompy.domain.errors import PluginError
 from rompy.domain.grid import RegularGrid
-from rompy.domain.sources import SourceSpec
 from rompy.domain.time import TimeRange
 
 SpecT_contra = TypeVar("SpecT_contra", bound=SourceSpec, contravariant=True)

@@ -9,8 +9,8 @@ from typing import Any, Protocol
 
 import attrs
 
-from rompy.domain.execution import ExecutionSpec
-from rompy.domain.models import Command
+from rompy.domain.execution.spec import ExecutionSpec
+from rompy.domain.model_config import Command
 
 SUCCEEDED = "succeeded"
 FAILED = "failed"

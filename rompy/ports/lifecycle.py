@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from rompy.domain.execution import ExecutionSpec
+from rompy.domain.execution.spec import ExecutionSpec
 from rompy.domain.model_run import ModelRun
 from rompy.ports.execution import RunOutcome
 from rompy.ports.postprocessing import PostprocessResult

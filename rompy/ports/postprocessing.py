@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 import attrs
 
-from rompy.domain.postprocess import PostprocessSpec
+from rompy.domain.postprocess.spec import PostprocessSpec
 
 
 @attrs.frozen(kw_only=True)

@@ -13,12 +13,12 @@ from typing import Any
 
 import attrs
 
-from rompy.domain.data import DataSpec
+from rompy.domain.data.sources import SourceSpec
+from rompy.domain.data.specs import DataSpec
 from rompy.domain.errors import PluginError, UnknownTagError
-from rompy.domain.execution import ExecutionSpec
-from rompy.domain.models import ModelConfig
-from rompy.domain.postprocess import PostprocessSpec
-from rompy.domain.sources import SourceSpec
+from rompy.domain.execution.spec import ExecutionSpec
+from rompy.domain.model_config import ModelConfig
+from rompy.domain.postprocess.spec import PostprocessSpec
 from rompy.ports.data import DataHandler, SourceOpener
 from rompy.ports.execution import Executor
 from rompy.ports.postprocessing import Postprocessor

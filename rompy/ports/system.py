@@ -6,7 +6,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
-from rompy.domain.outputs import FileView
+from rompy.domain.success import FileView
 
 
 class RuntimeInfo(Protocol):

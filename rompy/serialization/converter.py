@@ -7,7 +7,7 @@ out as one :class:`~rompy.domain.errors.ConfigError` naming the field path.
 
 Example:
     >>> from rompy.ports.registry import RegistryBuilder, MODEL_CONFIGS
-    >>> from rompy.domain.models import BaseConfig
+    >>> from rompy.domain.model_config import BaseConfig
     >>> from rompy.domain.model_run import ModelRun
     >>> builder = RegistryBuilder()
     >>> builder.add(MODEL_CONFIGS, BaseConfig, "builtin")

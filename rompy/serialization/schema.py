@@ -8,7 +8,7 @@ plain JSON.
 
 Example:
     >>> from rompy.ports.registry import RegistryBuilder, MODEL_CONFIGS
-    >>> from rompy.domain.models import BaseConfig
+    >>> from rompy.domain.model_config import BaseConfig
     >>> builder = RegistryBuilder()
     >>> builder.add(MODEL_CONFIGS, BaseConfig, "builtin")
     >>> schema = json_schema(builder.freeze())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import attrs
 
 from rompy.domain.errors import ConfigError, StagingError
-from rompy.domain.execution import ExecutionSpec
+from rompy.domain.execution.spec import ExecutionSpec
 from rompy.domain.model_run import ModelRun
 from rompy.log import get_logger
 from rompy.ports.execution import FAILED, ExecutionRequest, Executor, RunOutcome

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rompy.domain.model_run import ModelRun
-from rompy.domain.postprocess import PostprocessSpec
+from rompy.domain.postprocess.spec import PostprocessSpec
 from rompy.log import get_logger
 from rompy.ports.postprocessing import PostprocessRequest, PostprocessResult
 from rompy.services.context import ServiceContext

@@ -117,7 +117,7 @@ def test_the_executors_page_shows_the_options_of_every_built_in_executor(tag: st
 
 
 def test_the_options_table_lists_every_field_of_the_executor(hook: ModuleType) -> None:
-    from rompy.domain.docker import DockerExecution
+    from rompy.domain.execution.docker import DockerExecution
 
     options = hook.options_table("executors", "docker")
     missing = [
@@ -216,7 +216,7 @@ def test_every_data_spec_and_yaml_source_is_used_in_a_data_page_example() -> Non
 
 @pytest.mark.parametrize("example", code_blocks(read(POSTPROCESSORS_PAGE), "yaml"))
 def test_every_yaml_example_on_the_postprocessors_page_loads(example: str) -> None:
-    from rompy.domain.postprocess import PostprocessSpec
+    from rompy.domain.postprocess.spec import PostprocessSpec
 
     document = yaml.safe_load(example)
     spec = bootstrap(load_entry_points=False).structure(document, PostprocessSpec)

@@ -9,7 +9,7 @@ import attrs
 import pytest
 
 from rompy.domain.errors import PluginError, UnknownTagError
-from rompy.domain.models import BaseConfig
+from rompy.domain.model_config import BaseConfig
 from rompy.hookspecs import hookimpl
 from rompy.plugins import disabled_from_env, load_plugins
 from rompy.ports.registry import EXECUTORS, MODEL_CONFIGS, POSTPROCESSORS

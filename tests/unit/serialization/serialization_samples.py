@@ -9,11 +9,11 @@ from typing import Any, ClassVar, Literal
 import attrs
 from hypothesis import strategies as st
 
-from rompy.domain.execution import LocalExecution
+from rompy.domain.execution.spec import LocalExecution
+from rompy.domain.model_config import BaseConfig, ModelConfig
 from rompy.domain.model_run import ModelRun
-from rompy.domain.models import BaseConfig, ModelConfig
 from rompy.domain.pipeline import PipelineSpec
-from rompy.domain.postprocess import NoopPostprocess
+from rompy.domain.postprocess.spec import NoopPostprocess
 from rompy.domain.time import TimeRange
 from rompy.ports.registry import (
     EXECUTORS,

@@ -23,11 +23,11 @@ from serialization_samples import (
 )
 
 from rompy.domain.errors import ConfigError
-from rompy.domain.execution import ExecutionSpec, LocalExecution
+from rompy.domain.execution.spec import ExecutionSpec, LocalExecution
+from rompy.domain.model_config import BaseConfig, ModelConfig
 from rompy.domain.model_run import ModelRun
-from rompy.domain.models import BaseConfig, ModelConfig
 from rompy.domain.pipeline import PipelineSpec
-from rompy.domain.postprocess import NoopPostprocess, PostprocessSpec
+from rompy.domain.postprocess.spec import NoopPostprocess, PostprocessSpec
 from rompy.domain.time import TimeRange
 from rompy.serialization import make_converter, structure, unstructure
 

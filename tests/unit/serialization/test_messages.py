@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from serialization_samples import Grid, NestedConfig, make_registry
 
 from rompy.domain.errors import ConfigError, UnknownTagError
-from rompy.domain.execution import LocalExecution
+from rompy.domain.execution.spec import LocalExecution
 from rompy.domain.model_run import ModelRun
 from rompy.domain.pipeline import PipelineSpec
 from rompy.serialization import make_converter, structure

@@ -19,7 +19,7 @@ from serialization_samples import (
     pipelines,
 )
 
-from rompy.domain.execution import ExecutionSpec, LocalExecution
+from rompy.domain.execution.spec import ExecutionSpec, LocalExecution
 from rompy.domain.model_run import ModelRun
 from rompy.domain.pipeline import PipelineSpec
 from rompy.ports.registry import FAMILIES

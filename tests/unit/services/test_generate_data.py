@@ -8,12 +8,12 @@ import attrs
 import pytest
 
 from rompy.bootstrap import bootstrap
-from rompy.domain.data import DataGrid, DataPoint
+from rompy.domain.data.sources import FileSource
+from rompy.domain.data.specs import DataGrid, DataPoint
 from rompy.domain.errors import DataSourceError, PluginError, StagingError, TemplateError
 from rompy.domain.grid import RegularGrid
+from rompy.domain.model_config import BaseConfig
 from rompy.domain.model_run import ModelRun
-from rompy.domain.models import BaseConfig
-from rompy.domain.sources import FileSource
 from rompy.ports.data import NoDataStager, StagedData
 from rompy.ports.rendering import RenderRequest, RenderResult
 from rompy.services.generate import generate

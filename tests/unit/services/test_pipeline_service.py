@@ -9,10 +9,10 @@ import attrs
 import pytest
 
 from rompy.domain.errors import ConfigError, StagingError
+from rompy.domain.model_config import BaseConfig
 from rompy.domain.model_run import ModelRun
-from rompy.domain.models import BaseConfig
-from rompy.domain.outputs import FileView, SuccessCheck
 from rompy.domain.pipeline import PipelineSpec
+from rompy.domain.success import FileView, SuccessCheck
 from rompy.hookspecs import hookimpl
 from rompy.testing import FakeExecution, FakeExecutor, FakePostprocess, FakeWorld, fake_app
 

@@ -13,9 +13,9 @@ from typing import Any, ClassVar
 import attrs
 
 from rompy import hookimpl
-from rompy.domain.models import ModelConfig
-from rompy.domain.outputs import FileView, SuccessCheck
-from rompy.domain.postprocess import PostprocessSpec
+from rompy.domain.model_config import ModelConfig
+from rompy.domain.postprocess.spec import PostprocessSpec
+from rompy.domain.success import FileView, SuccessCheck
 from rompy.ports.postprocessing import PostprocessRequest, PostprocessResult
 
 

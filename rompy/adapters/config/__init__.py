@@ -1,0 +1,1 @@
+"""Config files: YAML/JSON loading, ``!include`` and ``${VAR}`` substitution."""

@@ -1,0 +1,1 @@
+"""Input data: opening sources, preparing and writing data, cache and staging."""

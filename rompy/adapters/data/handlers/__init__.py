@@ -1,0 +1,1 @@
+"""Data handlers: gridded, point and boundary data, blobs and spectral boundaries."""

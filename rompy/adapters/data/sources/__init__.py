@@ -1,0 +1,1 @@
+"""Source openers: files, CSV, in-memory datasets, intake and wavespectra."""

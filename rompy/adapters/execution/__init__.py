@@ -1,0 +1,1 @@
+"""Executors: running a rendered model locally, in Docker or on SLURM."""

@@ -1,0 +1,1 @@
+"""The Docker executor: the model in a container (docker-py)."""

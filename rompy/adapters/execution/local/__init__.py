@@ -1,0 +1,1 @@
+"""The local executor: the model as a child process of rompy."""

@@ -1,0 +1,1 @@
+"""The SLURM executor: the model as a batch job (sbatch, squeue, sacct)."""

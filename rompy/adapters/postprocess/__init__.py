@@ -1,0 +1,1 @@
+"""Postprocessors: noop, archive, validate and transfer."""

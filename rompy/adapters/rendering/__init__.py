@@ -1,0 +1,1 @@
+"""Rendering a model's input files into a staging dir (Jinja2 templates)."""

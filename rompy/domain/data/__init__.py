@@ -1,0 +1,1 @@
+"""Input data: data specs, source specs, filters and the pure rules of cropping."""

@@ -1,0 +1,1 @@
+"""Execution specs: where and how a run executes (local, docker, slurm)."""

@@ -1,0 +1,1 @@
+"""Postprocessor specs: what happens to a run's outputs."""
