@@ -29,11 +29,9 @@ import hashlib
 import json
 import os
 import re
-import shutil
-import stat
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -41,6 +39,13 @@ from typing import Any
 import attrs
 
 from rompy import __version__
+from rompy.adapters.data.placement import (
+    exclusive_lock,
+    make_read_only,
+    place,
+    remove_tree,
+    tree_size,
+)
 from rompy.adapters.data.sources.identity import canonical_json, source_identity
 from rompy.domain.errors import DataSourceError
 from rompy.log import get_logger
@@ -163,89 +168,6 @@ class ClearResult:
     freed: int
 
 
-def _tree_size(path: Path) -> int:
-    if path.is_dir():
-        return sum(p.lstat().st_size for p in path.rglob("*") if p.is_file())
-    return path.lstat().st_size if path.exists() else 0
-
-
-def _make_read_only(path: Path) -> None:
-    targets = [path, *path.rglob("*")] if path.is_dir() else [path]
-    for target in targets:
-        if target.is_file():
-            target.chmod(stat.S_IMODE(target.stat().st_mode) & ~0o222)
-
-
-def _remove_tree(path: Path) -> None:
-    """Remove a file or folder, read-only files included; a missing path is fine."""
-    if path.is_dir() and not path.is_symlink():
-        for target in path.rglob("*"):
-            if target.is_dir() and not target.is_symlink():
-                target.chmod(0o700)
-        path.chmod(0o700)
-        shutil.rmtree(path, ignore_errors=True)
-    else:
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()
-
-
-def _link_or_copy_file(source: Path, target: Path) -> bool:
-    """Hard-link ``source`` to ``target`` (replacing it); copy when linking fails.
-
-    Returns:
-        True when linked, False when copied.
-    """
-    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.part")
-    try:
-        os.link(source, temporary)
-        linked = True
-    except OSError:
-        shutil.copy2(source, temporary)
-        temporary.chmod(0o644)
-        linked = False
-    os.replace(temporary, target)
-    return linked
-
-
-def place(source: Path, destination: Path) -> bool:
-    """Put ``source`` (a file or folder) at ``destination`` by hard links, else by copying.
-
-    An existing destination is replaced. Returns True when every file was linked.
-    """
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    if not source.is_dir():
-        if destination.is_dir():
-            _remove_tree(destination)
-        return _link_or_copy_file(source, destination)
-    staging = destination.with_name(f".{destination.name}.{uuid.uuid4().hex}.part")
-    outcomes: list[bool] = []
-
-    def link_one(src: str, dst: str) -> None:
-        outcomes.append(_link_or_copy_file(Path(src), Path(dst)))
-
-    shutil.copytree(source, staging, copy_function=link_one)
-    _remove_tree(destination)
-    os.replace(staging, destination)
-    return all(outcomes)
-
-
-@contextlib.contextmanager
-def _exclusive_lock(lock_path: Path) -> Iterator[None]:
-    """Hold an exclusive advisory lock on ``lock_path`` (a no-op where fcntl is missing)."""
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows: rename-wins still keeps entries whole
-        yield
-        return
-    with lock_path.open("a") as handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-
-
 class DataCache:
     """The content-addressed cache of fetched and cropped data.
 
@@ -323,7 +245,7 @@ class DataCache:
         key = key_parts.digest()
         hit = self.lookup(key) is not None
         if not hit:
-            with _exclusive_lock(self._root / "locks" / f"{key}.lock"):
+            with exclusive_lock(self._root / "locks" / f"{key}.lock"):
                 hit = self.lookup(key) is not None
                 if not hit:
                     self._produce_entry(key, key_parts.as_dict(), producer)
@@ -339,10 +261,10 @@ class DataCache:
         try:
             producer(temporary)
             if destination.is_dir():
-                _remove_tree(destination)
+                remove_tree(destination)
             os.replace(temporary, destination)
         finally:
-            _remove_tree(temporary)
+            remove_tree(temporary)
 
     def _produce_entry(self, key: str, parts: Mapping[str, Any], producer: Producer) -> None:
         workdir = self._root / "tmp" / f"{key}.{uuid.uuid4().hex}"
@@ -351,7 +273,7 @@ class DataCache:
             producer(workdir / _DATA)
             if not (workdir / _DATA).exists():
                 raise DataSourceError(f"the data producer wrote nothing for cache entry {key}")
-            _make_read_only(workdir / _DATA)
+            make_read_only(workdir / _DATA)
             meta = {"parts": dict(parts), "created": self._clock()}
             (workdir / _META).write_text(canonical_json(meta))
             final = self.entry_path(key).parent
@@ -361,14 +283,14 @@ class DataCache:
             except OSError:
                 log.debug("cache_race_lost", key=key[:12])
         finally:
-            _remove_tree(workdir)
+            remove_tree(workdir)
 
     def _remove_stale_work(self) -> None:
         cutoff = self._clock() - STALE_WORK_DAYS * SECONDS_PER_DAY
         for workdir in (self._root / "tmp").glob("*"):
             with contextlib.suppress(OSError):
                 if workdir.stat().st_mtime < cutoff:
-                    _remove_tree(workdir)
+                    remove_tree(workdir)
 
     def _touch(self, entry_dir: Path) -> None:
         now = self._clock()
@@ -387,7 +309,7 @@ class DataCache:
                 CacheEntry(
                     key=entry_dir.name,
                     path=data,
-                    size=_tree_size(data),
+                    size=tree_size(data),
                     last_used=datetime.fromtimestamp(last_used, tz=UTC).replace(tzinfo=None),
                     age_days=max(0.0, (self._clock() - last_used) / SECONDS_PER_DAY),
                     parts=self._read_parts(entry_dir / _META),
@@ -414,7 +336,7 @@ class DataCache:
         for entry in self.entries():
             if older_than_days is not None and entry.age_days <= older_than_days:
                 continue
-            _remove_tree(entry.path.parent)
+            remove_tree(entry.path.parent)
             with contextlib.suppress(FileNotFoundError):
                 (self._root / "locks" / f"{entry.key}.lock").unlink()
             removed, freed = removed + 1, freed + entry.size

@@ -18,7 +18,6 @@ Example:
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ from typing import Any
 import attrs
 
 from rompy.adapters.data.parallel_fetch import fetch_all
+from rompy.adapters.data.placement import remove_tree
 from rompy.adapters.sibling_folders import new_sibling_folder
 from rompy.domain.data.sources import SourceSpec
 from rompy.domain.data.specs import DataItem
@@ -169,7 +169,7 @@ class LocalDataStager:
             }
             files = fetch_all(fetches, limit=self._limit)
         except BaseException:
-            _remove_tree(workdir)
+            remove_tree(workdir)
             _remove_empty(created)
             raise
         return StagedData(workdir=workdir, files=files, created_dirs=created)
@@ -207,13 +207,13 @@ class LocalDataStager:
         for path in staged.all_files:
             (staging_dir / path).parent.mkdir(parents=True, exist_ok=True)
             os.replace(staged.workdir / path, staging_dir / path)
-        _remove_tree(staged.workdir)
+        remove_tree(staged.workdir)
         return staged.all_files
 
     def discard(self, staged: StagedData) -> None:
         """Remove the staged files, their folder and the parents it created."""
         if staged.workdir is not None:
-            _remove_tree(staged.workdir)
+            remove_tree(staged.workdir)
         _remove_empty(staged.created_dirs)
 
 
@@ -308,10 +308,6 @@ def _create_parents(folder: Path) -> tuple[Path, ...]:
     except OSError as error:
         raise StagingError(f"cannot create output dir {folder}: {error}") from error
     return missing
-
-
-def _remove_tree(path: Path) -> None:
-    shutil.rmtree(path, ignore_errors=True)
 
 
 def _remove_empty(folders: tuple[Path, ...]) -> None:

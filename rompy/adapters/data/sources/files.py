@@ -37,9 +37,9 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from rompy.adapters.data.cache import source_identity
 from rompy.adapters.data.netcdf_io import NETCDF_LOCK
 from rompy.adapters.data.parallel_fetch import download, with_retries
+from rompy.adapters.data.sources.identity import source_identity
 from rompy.adapters.data.sources.multifile import (
     CHUNK_CACHE_BYTES,
     DECODE_OPTIONS,
