@@ -70,7 +70,7 @@ def time_ours(repeat: int, batch: int) -> dict[str, float]:
     """Return our median per-object seconds of each stage and of the whole round."""
     import yaml
 
-    from rompy.adapters.config.files import dump_yaml
+    from rompy.adapters.config.dumping import dump_yaml
     from rompy.bootstrap import bootstrap
     from rompy.domain.model_run import ModelRun
 

@@ -18,6 +18,7 @@ import attrs
 import cattrs
 
 from rompy.adapters.config import files as config_files
+from rompy.adapters.config.dumping import dump_yaml
 from rompy.adapters.data.cache import DataCache
 from rompy.adapters.data.staging import LocalDataStager
 from rompy.adapters.system import LocalStagingInspector, SystemRuntimeInfo
@@ -68,7 +69,7 @@ class App:
 
     def dump_yaml(self, value: Any) -> str:
         """Return ``value`` as YAML text."""
-        return config_files.dump_yaml(self.unstructure(value))
+        return dump_yaml(self.unstructure(value))
 
     def load_documents(self, source: Source) -> list[Any]:
         """Read every document of a YAML/JSON file (``-`` for stdin), includes and ${VAR} done."""

@@ -19,7 +19,7 @@ def _first_doc_line(cls: type) -> str:
 def _render(data: Any, output_format: str) -> str:
     if output_format == "json":
         return json.dumps(data, indent=2, default=str) + "\n"
-    from rompy.adapters.config.files import dump_yaml
+    from rompy.adapters.config.dumping import dump_yaml
 
     return dump_yaml(data)
 

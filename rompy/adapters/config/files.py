@@ -31,16 +31,13 @@ import json
 import os
 import sys
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import Any, cast
 
 import attrs
 import yaml
 
 from rompy.adapters.config.env_substitution import (
-    escape_placeholders,
-    escape_placeholders_in,
     has_placeholders,
     substitute,
     substitute_in,
@@ -52,8 +49,6 @@ __all__ = [
     "INCLUDE_TAG",
     "MAX_INCLUDE_DEPTH",
     "STDIN_SOURCE",
-    "dump_json",
-    "dump_yaml",
     "load_document",
     "load_documents",
     "loads_documents",
@@ -71,7 +66,6 @@ STDIN_SOURCE = "-"
 """The source name that means: read YAML from standard input."""
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
-_FOLDED_BREAKS = "\x85\u2028\u2029"  # line breaks PyYAML folds unless double-quoted
 
 
 @attrs.frozen(kw_only=True)
@@ -259,37 +253,6 @@ def loads_documents(
     return _load_text(text, _Source(name=name, base_dir=Path(base_dir), env=variables))
 
 
-def dump_yaml(data: Any) -> str:
-    """Write plain data as block-style YAML that :func:`loads_documents` reads back equal.
-
-    Keys keep their order, datetimes and dates are written as ISO strings, tuples as lists,
-    paths as strings, and strings that would read as another type are quoted.
-
-    Example:
-        >>> print(dump_yaml({"run_id": "demo", "count": 3, "code": "007"}), end="")
-        run_id: demo
-        count: 3
-        code: '007'
-    """
-    return yaml.dump(
-        data,
-        Dumper=_ConfigDumper,
-        sort_keys=False,
-        default_flow_style=False,
-        allow_unicode=True,
-        width=1 << 20,
-    )
-
-
-def dump_json(data: Any) -> str:
-    """Write plain data as indented JSON that :func:`load_documents` reads back equal.
-
-    Datetimes and dates are written as ISO strings, paths as strings, ``${`` as ``$${``.
-    """
-    escaped = escape_placeholders_in(data)
-    return json.dumps(escaped, indent=2, ensure_ascii=False, default=_json_default) + "\n"
-
-
 def _load_text(text: str, source: _Source) -> list[Any]:
     if source.name.lower().endswith(".json"):
         return [_load_json(text, source)]
@@ -364,41 +327,3 @@ def _suggestion(path: Path, name: str) -> str:
         return ""
     close = difflib.get_close_matches(path.name, neighbours, n=1)
     return f"; did you mean {os.path.join(os.path.dirname(name), close[0])}?" if close else ""
-
-
-class _ConfigDumper(yaml.SafeDumper):
-    """A safe YAML dumper for plain data, datetimes, tuples and paths."""
-
-
-def _represent_str(dumper: _ConfigDumper, text: str) -> yaml.ScalarNode:
-    escaped = escape_placeholders(text)
-    if any(character in _FOLDED_BREAKS for character in escaped):
-        return dumper.represent_scalar("tag:yaml.org,2002:str", escaped, style='"')
-    return dumper.represent_str(escaped)
-
-
-def _represent_moment(dumper: _ConfigDumper, moment: date) -> yaml.ScalarNode:
-    return dumper.represent_str(moment.isoformat())
-
-
-def _represent_tuple(dumper: _ConfigDumper, items: tuple[Any, ...]) -> yaml.SequenceNode:
-    return dumper.represent_list(list(items))
-
-
-def _represent_path(dumper: _ConfigDumper, path: PurePath) -> yaml.ScalarNode:
-    return _represent_str(dumper, str(path))
-
-
-_ConfigDumper.add_representer(str, _represent_str)
-_ConfigDumper.add_representer(datetime, _represent_moment)
-_ConfigDumper.add_representer(date, _represent_moment)
-_ConfigDumper.add_representer(tuple, _represent_tuple)
-_ConfigDumper.add_multi_representer(PurePath, _represent_path)
-
-
-def _json_default(value: Any) -> str:
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, PurePath):
-        return escape_placeholders(str(value))
-    raise TypeError(f"cannot write {type(value).__name__} as JSON: {value!r}")

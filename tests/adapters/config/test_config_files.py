@@ -14,10 +14,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from rompy.adapters.config.dumping import dump_json, dump_yaml
 from rompy.adapters.config.files import (
     MAX_INCLUDE_DEPTH,
-    dump_json,
-    dump_yaml,
     load_document,
     load_documents,
     loads_documents,
