@@ -111,20 +111,14 @@ def run_reference_script(code: str, *arguments: str, cwd: Path) -> dict[str, Any
 
 
 def quiet_our_logging() -> None:
-    """Drop our structlog events below WARNING, as an embedding application would.
+    """Drop our events below WARNING, as an embedding application would.
 
-    Unconfigured structlog prints every event to stdout; the reference is quietened the same
-    way (``ROMPY_LOG_LEVEL=WARNING``), so neither side pays for writing log lines. Loggers
-    are cached on first use, as structlog advises for production (the rompy CLI does too).
+    The reference is quietened the same way (``ROMPY_LOG_LEVEL=WARNING``), so neither side
+    pays for writing log lines.
     """
     import logging
 
-    import structlog
-
-    structlog.configure(
-        wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING),
-        cache_logger_on_first_use=True,
-    )
+    logging.getLogger("rompy").setLevel(logging.WARNING)
 
 
 @dataclass(frozen=True)

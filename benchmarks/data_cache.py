@@ -44,8 +44,8 @@ GENERATE_SCRIPT = r"""
 import json, logging, sys, time
 from pathlib import Path
 params = json.loads(sys.argv[1])
-import attrs, structlog
-structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
+import attrs
+logging.getLogger("rompy").setLevel(logging.WARNING)
 from rompy.adapters.data.cache import DataCache
 from rompy.adapters.data.staging import LocalDataStager
 from rompy.bootstrap import bootstrap

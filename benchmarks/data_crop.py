@@ -69,8 +69,7 @@ OURS_SCRIPT = r"""
 import json, logging, sys, time
 from pathlib import Path
 params = json.loads(sys.argv[1])
-import structlog
-structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
+logging.getLogger("rompy").setLevel(logging.WARNING)
 from rompy.adapters.data.cache import DataCache
 from rompy.adapters.data.staging import LocalDataStager
 from rompy.bootstrap import bootstrap

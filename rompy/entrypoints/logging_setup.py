@@ -1,12 +1,19 @@
-"""Logging set-up for the command line (the library itself never configures logging)."""
+"""Logging set-up for the command line (the library itself never configures logging).
+
+The CLI is rompy's own host: it puts one handler on the ``rompy`` logger that writes each
+event to stderr, as a console line (structlog's console renderer, loaded on the first
+record) or as a JSON line, at the level the ``-v``/``-q`` flags choose.
+"""
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
+from datetime import UTC, datetime
 from typing import Any
 
-from rompy.log import before_first_event
+from rompy.log import ROOT_LOGGER
 
 _LEVELS = [logging.DEBUG, logging.INFO, logging.WARNING, logging.ERROR]
 
@@ -18,30 +25,61 @@ def level_from_flags(verbose: int, quiet: int) -> int:
 
 
 def configure_logging(*, verbose: int, quiet: int, log_format: str) -> None:
-    """Send structlog events to stderr, as console lines or JSON lines.
+    """Send rompy's events to stderr, as console lines or JSON lines.
 
-    structlog is set up just before the first event, so commands that log nothing start fast.
+    Calling it again replaces the handler an earlier call installed.
+
+    Args:
+        verbose: How many ``-v`` flags were given.
+        quiet: How many ``-q`` flags were given.
+        log_format: ``"console"`` or ``"json"``.
     """
-    level = level_from_flags(verbose, quiet)
-    before_first_event(lambda: _configure_structlog(level, log_format), drop_below=level)
+    logger = logging.getLogger(ROOT_LOGGER)
+    for handler in list(logger.handlers):
+        if isinstance(handler, _CliHandler):
+            logger.removeHandler(handler)
+    handler = _CliHandler(sys.stderr)
+    handler.setFormatter(EventFormatter(log_format))
+    logger.addHandler(handler)
+    logger.setLevel(level_from_flags(verbose, quiet))
+    logger.propagate = False
 
 
-def _configure_structlog(level: int, log_format: str) -> None:
-    import structlog
+class _CliHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """The stderr handler the CLI installs (a class of its own, so it can be found again)."""
 
-    renderer: Any
-    if log_format == "json":
-        renderer = structlog.processors.JSONRenderer()
-    else:
-        renderer = structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
-    structlog.configure(
-        processors=[
-            structlog.contextvars.merge_contextvars,
-            structlog.processors.add_log_level,
-            structlog.processors.TimeStamper(fmt="iso", utc=True),
-            renderer,
-        ],
-        wrapper_class=structlog.make_filtering_bound_logger(level),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
-        cache_logger_on_first_use=True,
-    )
+
+def event_dict(record: logging.LogRecord) -> dict[str, Any]:
+    """Return a record as a structlog-style event dict (event, context, level, timestamp)."""
+    event = getattr(record, "rompy_event", None) or record.getMessage()
+    context = getattr(record, "rompy_context", None) or {}
+    stamp = datetime.fromtimestamp(record.created, UTC).isoformat().replace("+00:00", "Z")
+    fields: dict[str, Any] = {"event": event, **context}
+    fields.update(level=record.levelname.lower(), timestamp=stamp, logger=record.name)
+    if record.exc_info:
+        fields["exception"] = logging.Formatter().formatException(record.exc_info)
+    return fields
+
+
+class EventFormatter(logging.Formatter):
+    """Formats rompy's records as console lines or JSON lines.
+
+    Args:
+        log_format: ``"console"`` or ``"json"``.
+    """
+
+    def __init__(self, log_format: str) -> None:
+        super().__init__()
+        self._log_format = log_format
+        self._console: Any = None
+
+    def format(self, record: logging.LogRecord) -> str:
+        """Render one record."""
+        fields = event_dict(record)
+        if self._log_format == "json":
+            return json.dumps(fields, default=str)
+        if self._console is None:
+            import structlog
+
+            self._console = structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
+        return str(self._console(None, fields["level"], fields))

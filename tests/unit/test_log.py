@@ -1,71 +1,115 @@
-"""rompy.log: loggers that load structlog only when an event is worth showing."""
+"""rompy.log: structured events on the standard logging tree, secrets redacted."""
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 
-SCRIPT = """
-import sys
-from rompy.log import before_first_event, get_logger
-calls = []
-before_first_event(lambda: calls.append("setup"), drop_below=20)
-log = get_logger("t")
-log.debug("hidden")
-print("after debug:", calls, "structlog" in sys.modules)
-log.info("shown")
-print("after info:", calls, "structlog" in sys.modules)
-"""
+import pytest
+
+from rompy.log import REDACTED, capture_events, get_logger, redact
 
 
-def test_dropped_events_do_not_load_structlog_and_the_first_kept_one_runs_setup() -> None:
-    result = subprocess.run(
-        [sys.executable, "-c", SCRIPT], capture_output=True, text=True, check=True
+def test_an_event_reaches_a_standard_handler_with_its_context(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.INFO, logger="rompy"):
+        get_logger("rompy.demo", backend="local").info("run_started", run_id="r1")
+
+    (record,) = caplog.records
+    assert ("rompy.demo", "run_started backend=local run_id=r1") == (
+        record.name,
+        record.getMessage(),
     )
-    lines = [line for line in result.stdout.splitlines() if line.startswith("after")]
-    assert ["after debug: [] False", "after info: ['setup'] True"] == lines
+    assert ("run_started", {"backend": "local", "run_id": "r1"}) == (
+        record.rompy_event,  # type: ignore[attr-defined]
+        record.rompy_context,  # type: ignore[attr-defined]
+    )
 
 
-CACHING_SCRIPT = """
-import structlog
-from rompy.log import get_logger
-first, second = [], []
+def test_the_record_names_the_calling_function(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO, logger="rompy"):
+        get_logger("rompy.demo").warning("something")
 
-def keep_in(events):
-    def processor(logger, name, event_dict):
-        events.append(event_dict["event"])
-        raise structlog.DropEvent
-    return processor
-
-structlog.configure(processors=[keep_in(first)], cache_logger_on_first_use={cache})
-log = get_logger("t")
-log.info("one")
-structlog.configure(processors=[keep_in(second)], cache_logger_on_first_use={cache})
-log.info("two")
-print(first, second, "info" in vars(log))
-"""
+    assert "test_the_record_names_the_calling_function" == caplog.records[0].funcName
 
 
-def run_logging_script(cache: bool) -> str:
-    script = CACHING_SCRIPT.replace("{cache}", str(cache))
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
-    assert 0 == result.returncode, result.stderr
-    return result.stdout.strip()
+def test_an_event_below_the_level_makes_no_record(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="rompy"):
+        log = get_logger("rompy.demo")
+        log.info("dropped")
+        enabled = log.is_enabled_for(logging.INFO)
+
+    assert ([], False) == (caplog.records, enabled)
 
 
-def test_with_structlog_caching_loggers_the_methods_are_kept_as_structlog_keeps_them() -> None:
-    assert "['one', 'two'] [] True" == run_logging_script(cache=True)
+def test_bind_adds_context_without_changing_the_original_logger() -> None:
+    log = get_logger("rompy.demo", a=1)
+    with capture_events() as events:
+        log.bind(b=2).info("bound")
+        log.info("plain")
+
+    assert [("bound", 1, 2), ("plain", 1, None)] == [
+        (e["event"], e["a"], e.get("b")) for e in events
+    ]
 
 
-def test_without_caching_a_new_structlog_configuration_applies_to_later_events() -> None:
-    assert "['one'] ['two'] False" == run_logging_script(cache=False)
+def test_exception_attaches_the_traceback(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.ERROR, logger="rompy"):
+        try:
+            raise ValueError("boom")
+        except ValueError:
+            get_logger("rompy.demo").exception("failed")
+
+    assert caplog.records[0].exc_info is not None
+
+
+@pytest.mark.parametrize(
+    "key", ["token", "GITHUB_TOKEN", "password", "db_passwd", "client_secret", "API_KEY", "auth"]
+)
+def test_a_value_under_a_secret_key_is_redacted(key: str) -> None:
+    assert {key: REDACTED, "user": "ann"} == redact({key: "s3cr3t", "user": "ann"})
+
+
+def test_secrets_are_redacted_in_nested_mappings_lists_and_assignments() -> None:
+    context = {
+        "environment": {"HOME": "/root", "AWS_SECRET_ACCESS_KEY": "abc"},
+        "env": ["PATH=/bin", "API_TOKEN=xyz"],
+        "command": "env DB_PASSWORD=hunter2 ./model --steps 3",
+    }
+
+    assert {
+        "environment": {"HOME": "/root", "AWS_SECRET_ACCESS_KEY": REDACTED},
+        "env": ["PATH=/bin", f"API_TOKEN={REDACTED}"],
+        "command": f"env DB_PASSWORD={REDACTED} ./model --steps 3",
+    } == redact(context)
+
+
+def test_a_logged_secret_never_reaches_a_record(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.DEBUG, logger="rompy"):
+        get_logger("rompy.demo", token="t0ken").debug(
+            "launch", env={"MY_PASSWORD": "pw1"}, argv=["run", "SECRET=pw2"]
+        )
+
+    assert REDACTED in caplog.text
+    assert not any(secret in caplog.text for secret in ("t0ken", "pw1", "pw2"))
+
+
+def test_capture_events_restores_the_rompy_logger_level() -> None:
+    root = logging.getLogger("rompy")
+    before = root.level
+    with capture_events(logging.INFO):
+        assert logging.INFO == root.level
+
+    assert before == root.level
 
 
 RECONFIGURED_SCRIPT = """
 from rompy.entrypoints.logging_setup import configure_logging
 from rompy.log import get_logger
 
-log = get_logger("t")
+log = get_logger("rompy.t")
 configure_logging(verbose=0, quiet=0, log_format="json")
 log.info("shown_at_info")
 configure_logging(verbose=0, quiet=1, log_format="json")
@@ -74,14 +118,16 @@ log.warning("warning_still_shown")
 """
 
 
-def test_a_quieter_configuration_applies_to_a_logger_that_kept_its_methods() -> None:
+def test_a_quieter_cli_configuration_replaces_the_earlier_one() -> None:
     result = subprocess.run(
         [sys.executable, "-c", RECONFIGURED_SCRIPT], capture_output=True, text=True
     )
 
     assert 0 == result.returncode, result.stderr
     events = [line for line in result.stderr.splitlines() if '"event"' in line]
-    assert (True, False, True) == tuple(
-        any(name in line for line in events)
+    assert ["shown_at_info", "warning_still_shown"] == [
+        name
         for name in ("shown_at_info", "dropped_under_q", "warning_still_shown")
-    )
+        if any(name in line for line in events)
+    ]
+    assert 2 == len(events)

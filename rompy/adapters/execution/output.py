@@ -20,7 +20,7 @@ from types import TracebackType
 from typing import Any
 
 from rompy.domain.errors import StagingError
-from rompy.log import get_logger, ignore_event
+from rompy.log import get_logger
 
 log = get_logger(__name__)
 
@@ -46,14 +46,9 @@ def _line_emitter(info: Callable[..., Any] | None = None) -> Callable[..., Any] 
     Args:
         info: ``log.info`` as already looked up by the caller (by default, looked up here).
     """
-    if info is None:
-        info = log.info
-    if info is ignore_event:  # rompy.log drops INFO without loading structlog
+    if not log.is_enabled_for(logging.INFO):
         return None
-    is_enabled_for = getattr(getattr(info, "__self__", None), "is_enabled_for", None)
-    if callable(is_enabled_for) and not is_enabled_for(logging.INFO):
-        return None
-    return info
+    return info or log.info
 
 
 class OutputRecorder:

@@ -16,7 +16,6 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from structlog.testing import capture_logs
 
 from rompy import __version__
 from rompy.adapters.data.cache import (
@@ -28,6 +27,7 @@ from rompy.adapters.data.cache import (
 )
 from rompy.domain.errors import ConfigError, DataSourceError
 from rompy.entrypoints.cache_commands import add_cache_commands, cmd_cache, human_age, human_size
+from rompy.log import capture_events
 
 
 def _writer(content: bytes, calls: list[Path] | None = None):  # type: ignore[no-untyped-def]
@@ -459,7 +459,7 @@ def test_the_meta_file_records_the_key_parts(tmp_path: Path) -> None:
 
 @pytest.fixture(autouse=False)
 def quiet() -> Iterator[None]:
-    with capture_logs():
+    with capture_events():
         yield
 
 

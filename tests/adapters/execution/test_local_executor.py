@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from structlog.testing import capture_logs
 
 from rompy.adapters.execution.local.executor import LocalExecutor
 from rompy.adapters.execution.local.process import group_running
 from rompy.domain.errors import ConfigError, StagingError
 from rompy.domain.execution.spec import LocalExecution
 from rompy.domain.model_config import Command
+from rompy.log import capture_events
 from rompy.ports.execution import FAILED, SUCCEEDED, TIMED_OUT, ExecutionRequest, RunOutcome
 
 RUN_ID = "run1"
@@ -130,14 +130,14 @@ def test_stderr_is_saved_apart_from_stdout(tmp_path: Path) -> None:
 
 
 def test_each_output_line_is_streamed_to_the_log(tmp_path: Path) -> None:
-    with capture_logs() as logs:
+    with capture_events() as logs:
         run(make_request(tmp_path, "echo one; echo two >&2"))
 
     assert [("stderr", "two"), ("stdout", "one")] == sorted(output_events(logs))
 
 
 def test_output_is_not_streamed_when_stream_output_is_off(tmp_path: Path) -> None:
-    with capture_logs() as logs:
+    with capture_events() as logs:
         outcome = run(make_request(tmp_path, "echo quiet", stream_output=False))
 
     assert ([], "quiet\n") == (output_events(logs), stdout_of(outcome))
@@ -156,7 +156,7 @@ QUIET = {"capture_output": False, "stream_output": False}
 def test_with_capture_and_stream_off_the_output_goes_to_our_own_descriptors(
     tmp_path: Path, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    with capture_logs() as logs:
+    with capture_events() as logs:
         outcome = run(make_request(tmp_path, "echo straight-out; echo straight-err >&2", **QUIET))
 
     written = capfd.readouterr()
@@ -212,7 +212,7 @@ def test_a_rerun_empties_the_logs_of_the_run_before(tmp_path: Path) -> None:
 
 
 def test_with_inherited_output_leftover_processes_are_stopped(tmp_path: Path) -> None:
-    with capture_logs() as logs:
+    with capture_events() as logs:
         outcome = run(make_request(tmp_path, "sleep 30 & echo started", **QUIET), drain_timeout=0.3)
 
     stopped = [e for e in logs if e["event"] == "leftover_processes_stopped"]
@@ -224,8 +224,7 @@ def test_inherited_output_comes_after_what_we_printed_before(tmp_path: Path) -> 
     script = (
         "import logging, sys\n"
         "from pathlib import Path\n"
-        "import structlog\n"
-        "structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.ERROR))\n"
+        "logging.basicConfig(level=logging.ERROR)\n"
         "from rompy.adapters.execution.local.executor import LocalExecutor\n"
         "from rompy.domain.execution.spec import LocalExecution\n"
         "from rompy.ports.execution import ExecutionRequest\n"
@@ -260,7 +259,7 @@ def test_a_log_that_cannot_be_written_stops_the_run_before_it_starts(tmp_path: P
 
 
 def test_a_last_line_without_newline_is_recorded(tmp_path: Path) -> None:
-    with capture_logs() as logs:
+    with capture_events() as logs:
         run(make_request(tmp_path, "printf partial"))
 
     assert [("stdout", "partial")] == output_events(logs)
@@ -757,7 +756,7 @@ def test_large_output_on_both_streams_does_not_deadlock(tmp_path: Path) -> None:
 
 def test_large_streamed_output_reaches_the_log_line_by_line(tmp_path: Path) -> None:
     script = "for i in range(200_000): print(i)"
-    with capture_logs() as logs:
+    with capture_events() as logs:
         outcome = run(make_request(tmp_path, [PYTHON, "-c", script], timeout=120))
 
     assert SUCCEEDED == outcome.status

@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from structlog.testing import capture_logs
 
 from rompy.adapters.execution import output as process_output
 from rompy.adapters.execution.local.process import PipeReader
 from rompy.adapters.execution.output import MAX_LINE_BYTES, OutputRecorder
 from rompy.adapters.execution.report import tail
 from rompy.domain.errors import StagingError
+from rompy.log import capture_events
 
 LINE_BREAKS = "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 line_text = st.text(
@@ -59,7 +59,7 @@ def test_the_recorder_saves_lines_per_stream_under_logs(tmp_path: Path) -> None:
 
 
 def test_the_recorder_streams_lines_as_model_output_events(tmp_path: Path) -> None:
-    with capture_logs() as logs, OutputRecorder(staging_dir=tmp_path, name="r1") as recorder:
+    with capture_events() as logs, OutputRecorder(staging_dir=tmp_path, name="r1") as recorder:
         recorder.write_line("stderr", b"warning\r\n")
 
     assert [("r1", "stderr", "warning")] == [
@@ -189,7 +189,7 @@ def test_carriage_returns_before_newlines_are_left_out_of_recorded_lines(tmp_pat
 
 
 def test_a_line_longer_than_the_limit_is_streamed_in_pieces(tmp_path: Path) -> None:
-    with capture_logs() as logs, OutputRecorder(staging_dir=tmp_path, name="r1") as recorder:
+    with capture_events() as logs, OutputRecorder(staging_dir=tmp_path, name="r1") as recorder:
         recorder.feed("stdout", b"x" * (MAX_LINE_BYTES + 10))
         recorder.end("stdout")
 
@@ -220,11 +220,14 @@ def test_lines_are_not_passed_to_a_log_that_filters_out_info(
     assert ([], 2) == (quiet_log.info_events, recorder.line_count("stdout"))
 
 
-def test_no_line_is_emitted_when_rompy_log_drops_info_events() -> None:
+def test_no_line_is_emitted_when_the_rompy_logger_drops_info_events() -> None:
     from rompy.adapters.execution.output import _line_emitter
-    from rompy.log import ignore_event
 
-    assert None is _line_emitter(ignore_event)
+    logging.getLogger("rompy").setLevel(logging.WARNING)
+    try:
+        assert None is _line_emitter()
+    finally:
+        logging.getLogger("rompy").setLevel(logging.NOTSET)
 
 
 def test_the_recorder_never_creates_a_missing_staging_dir(tmp_path: Path) -> None:
