@@ -140,6 +140,24 @@ def test_json_log_format_writes_one_json_object_per_line(rompy_cli: RunCli) -> N
     assert "generate_finished" in events
 
 
+def test_secrets_in_the_backend_never_reach_the_log(rompy_cli: RunCli, tmp_path: Path) -> None:
+    secret = "s3cret-" + "never-logged"
+    pipeline = write(
+        tmp_path / "secret.yml",
+        "config: {run_id: secret, config: {model_type: base}}\n"
+        "backend:\n"
+        "  type: local\n"
+        f"  command: 'API_TOKEN={secret} sh -c \"echo $DB_PASSWORD > used.txt\"'\n"
+        f"  env_vars: {{DB_PASSWORD: {secret}, GITHUB_TOKEN: {secret}}}\n",
+    )
+    result = rompy_cli("-vv", "--log-format", "json", "pipeline", str(pipeline))
+
+    assert 0 == result.returncode, result.stderr
+    assert f"{secret}\n" == (tmp_path / "simulations" / "secret" / "used.txt").read_text()
+    assert "API_TOKEN=***" in result.stderr
+    assert secret not in result.stderr + result.stdout
+
+
 def test_quiet_hides_info_events(rompy_cli: RunCli) -> None:
     config = str(COMPAT / "configs" / "basic_modelrun.yml")
     result = rompy_cli("-q", "generate", config, "--output-dir", "q")
