@@ -48,7 +48,7 @@ import attrs
 logging.getLogger("rompy").setLevel(logging.WARNING)
 from rompy.adapters.data.cache import DataCache
 from rompy.adapters.data.staging import LocalDataStager
-from rompy.bootstrap import bootstrap
+from rompy.application import bootstrap
 from rompy.domain.model_run import ModelRun
 import xarray as xr
 xr.backends.list_engines()  # once-per-process engine discovery, outside the timer

@@ -72,7 +72,7 @@ params = json.loads(sys.argv[1])
 logging.getLogger("rompy").setLevel(logging.WARNING)
 from rompy.adapters.data.cache import DataCache
 from rompy.adapters.data.staging import LocalDataStager
-from rompy.bootstrap import bootstrap
+from rompy.application import bootstrap
 from rompy.domain.data.specs import DataGrid, DataItem
 from rompy.domain.grid import RegularGrid
 from rompy.domain.data.sources import FileSource
@@ -107,7 +107,7 @@ print(json.dumps({"seconds": elapsed, "shape": shape}))
 IMPORTS_SCRIPT = r"""
 import json
 import dask.array, netCDF4, xarray
-import rompy.adapters.data.staging, rompy.adapters.data.sources.files, rompy.bootstrap
+import rompy.adapters.data.staging, rompy.adapters.data.sources.files, rompy.application
 print(json.dumps({"seconds": 0.0}))
 """
 

@@ -47,7 +47,7 @@ def time_ours(repeat: int, out_dir: Path) -> list[float]:
     """Return the seconds of each of ``repeat`` ``app.generate(run)`` calls, after a warm-up."""
     import attrs
 
-    from rompy.bootstrap import bootstrap
+    from rompy.application import bootstrap
 
     common.quiet_our_logging()
     app = bootstrap()

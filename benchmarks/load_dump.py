@@ -71,7 +71,7 @@ def time_ours(repeat: int, batch: int) -> dict[str, float]:
     import yaml
 
     from rompy.adapters.config.dumping import dump_yaml
-    from rompy.bootstrap import bootstrap
+    from rompy.application import bootstrap
     from rompy.domain.model_run import ModelRun
 
     app = bootstrap()

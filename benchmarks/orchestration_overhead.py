@@ -128,7 +128,7 @@ def make_app_and_run(out_dir: Path) -> tuple[Any, Any]:
     """Bootstrap quietly, load the pipeline fixture's run into ``out_dir`` and generate it."""
     import attrs
 
-    from rompy.bootstrap import bootstrap
+    from rompy.application import bootstrap
 
     common.quiet_our_logging()
     app = bootstrap()

@@ -29,5 +29,5 @@ find "$COPY" -name __pycache__ -prune -exec rm -rf {} +
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --force-reinstall \
     --no-deps "$COPY"
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "$COPY"
-"$VENV/bin/python" -I -c 'import rompy.bootstrap'
+"$VENV/bin/python" -I -c 'import rompy.application'
 echo "our rompy $("$VENV/bin/python" -I -c 'import rompy; print(rompy.__version__)') in $VENV"

@@ -4,27 +4,145 @@ Describe a run once (period, model configuration, where it executes) and let rom
 model's input files, run it locally, in Docker or on SLURM, check it succeeded and post-process
 the outputs.
 
+Everything a user or a plugin author needs is importable from here; each name is loaded on
+first use, so ``import rompy`` stays cheap (it loads neither xarray nor the adapters):
+
 Example:
-    >>> from rompy.bootstrap import bootstrap
-    >>> app = bootstrap(load_entry_points=False)  # doctest: +SKIP
+    >>> import rompy
+    >>> app = rompy.bootstrap(load_entry_points=False)  # doctest: +SKIP
     >>> run = app.load_run("run.yml")  # doctest: +SKIP
     >>> app.generate(run).staging_dir  # doctest: +SKIP
-
-Importing this package is cheap: heavy modules load only when used.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
-__all__ = ["__version__", "hookimpl"]
+from rompy._version import __version__
+
+if TYPE_CHECKING:
+    from rompy.adapters.lazy_factory import LazyFactory
+    from rompy.adapters.plotting import field_to_plot, plot_data_grid
+    from rompy.application import App, bootstrap
+    from rompy.domain.data.sources import SourceSpec
+    from rompy.domain.data.specs import DataItem, DataSpec
+    from rompy.domain.errors import (
+        ConfigError,
+        DataSourceError,
+        ExecutorUnavailableError,
+        PluginError,
+        PluginFailedError,
+        PostprocessError,
+        RompyError,
+        RunFailedError,
+        StagingError,
+        TemplateError,
+        UnknownTagError,
+    )
+    from rompy.domain.execution.spec import ExecutionSpec
+    from rompy.domain.grid import Bbox, RegularGrid
+    from rompy.domain.model_config import BaseConfig, Command, ModelConfig
+    from rompy.domain.model_run import ModelRun
+    from rompy.domain.pipeline import PipelineSpec
+    from rompy.domain.postprocess.spec import PostprocessSpec
+    from rompy.domain.success import FileView, SuccessCheck
+    from rompy.domain.time import TimeRange
+    from rompy.hookspecs import hookimpl
+    from rompy.log import get_logger
+    from rompy.ports.execution import RunOutcome
+    from rompy.ports.postprocessing import PostprocessRequest, PostprocessResult
+
+_EXPORTS: dict[str, str] = {
+    "App": "rompy.application",
+    "bootstrap": "rompy.application",
+    "ModelRun": "rompy.domain.model_run",
+    "TimeRange": "rompy.domain.time",
+    "RegularGrid": "rompy.domain.grid",
+    "Bbox": "rompy.domain.grid",
+    "ModelConfig": "rompy.domain.model_config",
+    "BaseConfig": "rompy.domain.model_config",
+    "Command": "rompy.domain.model_config",
+    "ExecutionSpec": "rompy.domain.execution.spec",
+    "DataSpec": "rompy.domain.data.specs",
+    "DataItem": "rompy.domain.data.specs",
+    "SourceSpec": "rompy.domain.data.sources",
+    "LazyFactory": "rompy.adapters.lazy_factory",
+    "PostprocessSpec": "rompy.domain.postprocess.spec",
+    "PipelineSpec": "rompy.domain.pipeline",
+    "RunOutcome": "rompy.ports.execution",
+    "PostprocessRequest": "rompy.ports.postprocessing",
+    "PostprocessResult": "rompy.ports.postprocessing",
+    "FileView": "rompy.domain.success",
+    "SuccessCheck": "rompy.domain.success",
+    "RompyError": "rompy.domain.errors",
+    "ConfigError": "rompy.domain.errors",
+    "UnknownTagError": "rompy.domain.errors",
+    "PluginError": "rompy.domain.errors",
+    "PluginFailedError": "rompy.domain.errors",
+    "PostprocessError": "rompy.domain.errors",
+    "DataSourceError": "rompy.domain.errors",
+    "TemplateError": "rompy.domain.errors",
+    "StagingError": "rompy.domain.errors",
+    "ExecutorUnavailableError": "rompy.domain.errors",
+    "RunFailedError": "rompy.domain.errors",
+    "hookimpl": "rompy.hookspecs",
+    "get_logger": "rompy.log",
+    "plot_data_grid": "rompy.adapters.plotting",
+    "field_to_plot": "rompy.adapters.plotting",
+}
+
+__all__ = [
+    "App",
+    "BaseConfig",
+    "Bbox",
+    "Command",
+    "ConfigError",
+    "DataItem",
+    "DataSourceError",
+    "DataSpec",
+    "ExecutionSpec",
+    "ExecutorUnavailableError",
+    "FileView",
+    "LazyFactory",
+    "ModelConfig",
+    "ModelRun",
+    "PipelineSpec",
+    "PluginError",
+    "PluginFailedError",
+    "PostprocessError",
+    "PostprocessRequest",
+    "PostprocessResult",
+    "PostprocessSpec",
+    "RegularGrid",
+    "RompyError",
+    "RunFailedError",
+    "RunOutcome",
+    "SourceSpec",
+    "StagingError",
+    "SuccessCheck",
+    "TemplateError",
+    "TimeRange",
+    "UnknownTagError",
+    "__version__",
+    "bootstrap",
+    "field_to_plot",
+    "get_logger",
+    "hookimpl",
+    "plot_data_grid",
+]
 
 
 def __getattr__(name: str) -> Any:
-    """Load ``hookimpl`` lazily, so ``import rompy`` stays cheap."""
-    if name == "hookimpl":
-        from rompy.hookspecs import hookimpl
+    """Load a public name from its module on first use (and keep it here)."""
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'rompy' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
 
-        return hookimpl
-    raise AttributeError(f"module 'rompy' has no attribute {name!r}")
+
+def __dir__() -> list[str]:
+    """The public names, loaded or not."""
+    return sorted(__all__)

@@ -20,7 +20,7 @@ import attrs
 import pluggy
 
 from rompy import hookspecs
-from rompy.domain.errors import PluginError
+from rompy.domain.errors import PluginError, PluginFailedError, RompyError
 from rompy.log import get_logger
 from rompy.ports.registry import (
     DATA,
@@ -171,7 +171,14 @@ def _collect_registrations(
         caller = getattr(manager.hook, hook_name)
         for impl in caller.get_hookimpls():
             register = _registering_callback(builder, family_name, impl.plugin_name, registered)
-            impl.function(register=register)
+            try:
+                impl.function(register=register)
+            except RompyError:
+                raise
+            except Exception as error:
+                if impl.plugin_name == "builtin":
+                    raise
+                raise PluginFailedError(impl.plugin_name, hook_name, error) from error
     return registered
 
 

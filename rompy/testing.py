@@ -24,7 +24,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from rompy.bootstrap import App, bootstrap
+from rompy.application import App, bootstrap
 from rompy.domain.errors import DataSourceError, StagingError
 from rompy.domain.execution.spec import ExecutionSpec
 from rompy.domain.model_run import ModelRun

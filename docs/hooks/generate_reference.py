@@ -3,7 +3,7 @@
 A page asks for generated text with a placeholder, an HTML comment alone on its line:
 
 - ``<!-- rompy:configuration-reference -->``: every config class, from the JSON Schema of
-  ``rompy.bootstrap.bootstrap(load_entry_points=False).schema()``;
+  ``rompy.application.bootstrap(load_entry_points=False).schema()``;
 - ``<!-- rompy:options FAMILY TAG -->``: the fields of one registered class, such as
   ``<!-- rompy:options executors docker -->``;
 - ``<!-- rompy:cli-reference -->``: every command of ``rompy.entrypoints.cli.build_parser()``;
@@ -85,7 +85,7 @@ def load_app() -> Any:
         PluginError: rompy cannot be imported or bootstrapped (the build must fail loudly).
     """
     try:
-        from rompy.bootstrap import bootstrap
+        from rompy.application import bootstrap
 
         return bootstrap(load_entry_points=False)
     except Exception as error:

@@ -66,6 +66,16 @@ class StagingError(RompyError):
         return cls(f"staging dir {staging_dir} does not exist; generate the run before running it")
 
 
+class PostprocessError(RompyError):
+    """A postprocess step cannot do its work.
+
+    A destination exists or is unusable, or a copy differs from its source; postprocessors
+    report it in their result.
+    """
+
+    exit_code = 1
+
+
 class ExecutorUnavailableError(RompyError):
     """The engine an executor needs (Docker daemon, SLURM, a binary) is not available."""
 
@@ -87,3 +97,26 @@ class RunFailedError(RompyError):
         self.outcome = outcome
         self.stage = stage
         super().__init__(message)
+
+
+class PluginFailedError(RompyError):
+    """A plugin's own code failed: a bug in that plugin, not a mistake in the user's input.
+
+    Args:
+        plugin: The plugin's name (its entry-point name).
+        during: What it was doing: the hook (``rompy_before_run``) or the step
+            (``reading config.config``).
+        error: The exception its code raised.
+    """
+
+    exit_code = 1
+
+    def __init__(self, plugin: str, during: str, error: BaseException) -> None:
+        self.plugin = plugin
+        self.during = during
+        self.error = error
+        super().__init__(
+            f"plugin {plugin!r} failed in {during}: {type(error).__name__}: {error}; this is a "
+            f"bug in the plugin, not in your input: report it to the plugin's authors, or "
+            f"disable the plugin with ROMPY_DISABLED_PLUGINS={plugin}"
+        )

@@ -17,7 +17,7 @@ from rompy.domain.errors import ConfigError
 
 if TYPE_CHECKING:
     from rompy.adapters.data.cache import CacheEntry, DataCache
-    from rompy.bootstrap import App
+    from rompy.application import App
 
 _UNITS = ("B", "KB", "MB", "GB", "TB")
 _KEY_WIDTH = 12

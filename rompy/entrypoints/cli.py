@@ -11,7 +11,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from rompy import __version__
+from rompy._version import __version__
 from rompy.entrypoints.cache_commands import add_cache_commands, add_no_cache_option
 
 EXIT_OK = 0

@@ -14,25 +14,22 @@ from typing import Any
 
 import attrs
 
-from rompy.bootstrap import App, bootstrap
+from rompy.application import App, bootstrap
 from rompy.domain.errors import ConfigError
 from rompy.domain.execution.spec import ExecutionSpec
 from rompy.domain.model_run import ModelRun
-from rompy.domain.pipeline import PipelineSpec
-from rompy.serialization.documents import classify_document, pipeline_data
+from rompy.serialization.documents import classify_document
 
 CONFIG_ENV = "ROMPY_CONFIG"
 
 
-def read_config_documents(config: str | None) -> list[Any]:
+def read_config_documents(app: App, config: str | None) -> list[Any]:
     """Read the documents of the CONFIG argument, or of ``$ROMPY_CONFIG`` when it is absent.
 
     ``$ROMPY_CONFIG`` may hold a file path or the YAML/JSON text itself.
     """
-    from rompy.adapters.config import files as config_files
-
     if config is not None:
-        return config_files.load_documents(config)
+        return app.load_documents(config)
     value = os.environ.get(CONFIG_ENV, "")
     if not value.strip():
         raise ConfigError(
@@ -40,8 +37,8 @@ def read_config_documents(config: str | None) -> list[Any]:
             path="config",
         )
     if "\n" not in value and Path(value).is_file():
-        return config_files.load_documents(value)
-    return config_files.loads_documents(value, base_dir=Path.cwd(), name=f"${CONFIG_ENV}")
+        return app.load_documents(value)
+    return app.documents_from_text(value, base_dir=Path.cwd(), name=f"${CONFIG_ENV}")
 
 
 def _with_overrides(run: ModelRun, args: argparse.Namespace) -> ModelRun:
@@ -56,9 +53,9 @@ def _with_overrides(run: ModelRun, args: argparse.Namespace) -> ModelRun:
 
 def cmd_validate(app: App, args: argparse.Namespace) -> int:
     """Check every document of a model-run or pipeline config."""
-    for number, document in enumerate(read_config_documents(args.config), start=1):
+    for number, document in enumerate(read_config_documents(app, args.config), start=1):
         if classify_document(document) == "pipeline":
-            spec = app.structure(pipeline_data(document, {}), PipelineSpec)
+            spec = app.pipeline_from(document)
             run, extra = spec.config, f", backend {spec.backend.type}"
             extra += f", postprocessor {spec.postprocessor.type}"
         else:
@@ -72,17 +69,15 @@ def cmd_validate(app: App, args: argparse.Namespace) -> int:
 
 def cmd_generate(app: App, args: argparse.Namespace) -> int:
     """Render the input files of every run in the config."""
-    for run in app.runs_from(*read_config_documents(args.config)):
+    for run in app.runs_from(*read_config_documents(app, args.config)):
         result = app.generate(_with_overrides(run, args), use_cache=not args.no_cache)
         print(f"generated {result.staging_dir} ({len(result.files)} files)")
     return 0
 
 
 def _backend_for(app: App, args: argparse.Namespace, document: Any) -> ExecutionSpec:
-    from rompy.adapters.config import files as config_files
-
     if args.backend_config:
-        return app.structure(config_files.load_document(args.backend_config), ExecutionSpec)
+        return app.load_backend(args.backend_config)
     if classify_document(document) == "pipeline" and "backend" in document:
         return app.structure(document["backend"], ExecutionSpec, path="backend")
     raise ConfigError(
@@ -93,7 +88,7 @@ def _backend_for(app: App, args: argparse.Namespace, document: Any) -> Execution
 
 def cmd_run(app: App, args: argparse.Namespace) -> int:
     """Generate and run one model run on a backend."""
-    documents = read_config_documents(args.config)
+    documents = read_config_documents(app, args.config)
     failures = 0
     for document in documents:
         run = _with_overrides(app.runs_from(document)[0], args)
@@ -117,40 +112,24 @@ def cmd_run(app: App, args: argparse.Namespace) -> int:
 
 def cmd_postprocess(app: App, args: argparse.Namespace) -> int:
     """Postprocess the outputs of every run in the config."""
-    from rompy.adapters.config import files as config_files
-
-    spec: Any = app.structure(
-        config_files.load_document(args.processor_config), _postprocess_base(), path=""
-    )
+    spec: Any = app.load_postprocessor(args.processor_config)
     if args.validate_outputs is not None and hasattr(spec, "validate_outputs"):
         spec = attrs.evolve(spec, validate_outputs=args.validate_outputs)
     failures = 0
-    for run in app.runs_from(*read_config_documents(args.config)):
+    for run in app.runs_from(*read_config_documents(app, args.config)):
         result = app.postprocess(_with_overrides(run, args), spec)
         print(f"postprocess {run.run_id}: {'ok' if result.ok else 'failed'}: {result.message}")
         failures += 0 if result.ok else 1
     return 1 if failures else 0
 
 
-def _postprocess_base() -> type:
-    from rompy.domain.postprocess.spec import PostprocessSpec
-
-    return PostprocessSpec
-
-
 def cmd_pipeline(app: App, args: argparse.Namespace) -> int:
     """Generate, run and postprocess every run in the config."""
-    from rompy.adapters.config import files as config_files
-
-    overrides = {
-        "backend": config_files.load_document(args.backend_config) if args.backend_config else None,
-        "postprocessor": (
-            config_files.load_document(args.processor_config) if args.processor_config else None
-        ),
-    }
     failures = 0
-    for document in read_config_documents(args.config):
-        spec = app.structure(pipeline_data(document, overrides), PipelineSpec)
+    for document in read_config_documents(app, args.config):
+        spec = app.pipeline_from(
+            document, backend=args.backend_config, postprocessor=args.processor_config
+        )
         spec = attrs.evolve(spec, config=_with_overrides(spec.config, args))
         result = app.pipeline(spec, use_cache=not args.no_cache)
         if result.ok:

@@ -6,12 +6,12 @@ import argparse
 import sys
 import traceback
 
-from rompy.domain.errors import ConfigError, RompyError
+from rompy.domain.errors import ConfigError, PluginFailedError, RompyError
 
 
 def _message(error: RompyError) -> str:
     text = str(error).strip() or type(error).__name__
-    if isinstance(error, ConfigError):
+    if isinstance(error, ConfigError | PluginFailedError):
         return f"error: {text}"
     return f"error: {type(error).__name__.removesuffix('Error').lower() or 'rompy'}: {text}"
 

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from rompy.bootstrap import App
+from rompy.application import App
 from rompy.domain.errors import ConfigError
 from rompy.ports.registry import EXECUTORS, FAMILIES, POSTPROCESSORS, Registration
 

@@ -241,7 +241,7 @@ class NoDataStager:
         names = ", ".join(item.name for item in request.items)
         raise PluginError(
             f"the run needs data ({names}) but this application has no data stager; "
-            "build it with rompy.bootstrap.bootstrap()"
+            "build it with rompy.application.bootstrap()"
         )
 
     def check(self, request: StageRequest) -> tuple[PreparedData, ...]:

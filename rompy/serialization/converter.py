@@ -28,7 +28,6 @@ import attrs
 import cattrs
 from cattrs.cols import is_any_set, is_mapping, is_sequence
 
-from rompy.domain.errors import ConfigError
 from rompy.domain.time import format_interval
 from rompy.ports.registry import Registry
 from rompy.serialization import hooks
@@ -38,11 +37,13 @@ from rompy.serialization.families import (
     register_model_run,
     register_time_range,
 )
-from rompy.serialization.messages import to_config_error
+from rompy.serialization.messages import INPUT_ERRORS, first_bug, to_config_error
 
 __all__ = ["make_converter", "structure", "unstructure"]
 
 T = TypeVar("T")
+
+_STRUCTURING_ERRORS: tuple[type[BaseException], ...] = (cattrs.BaseValidationError, *INPUT_ERRORS)
 
 
 def make_converter(registry: Registry) -> cattrs.Converter:
@@ -144,12 +145,16 @@ def structure(converter: cattrs.Converter, data: Any, cls: Any, *, path: str = "
     Raises:
         ConfigError: Anything is wrong; one error lists every problem, first one first,
             each with its full dotted path. An unknown tag gives an ``UnknownTagError``.
+        Exception: A class's own code failed with something other than an input error
+            (see :data:`~rompy.serialization.messages.INPUT_ERRORS`); it propagates as it
+            is, so the application can name the plugin at fault.
     """
     try:
         result = converter.structure(data, cls)
-    except (cattrs.BaseValidationError, cattrs.ForbiddenExtraKeysError) as error:
-        raise to_config_error(error, path=path) from error
-    except (ConfigError, TypeError, ValueError, KeyError, AttributeError) as error:
+    except _STRUCTURING_ERRORS as error:
+        bug = first_bug(error)
+        if bug is not None:
+            raise bug from None  # a class's own failure, with its traceback: not the input's
         raise to_config_error(error, path=path) from error
     return result
 

@@ -29,7 +29,7 @@ from rompy.ports.registry import (
     family_tag,
 )
 from rompy.serialization.hooks import structure_bool, unstructure_datetime
-from rompy.serialization.messages import ExtraKeysError, suggest
+from rompy.serialization.messages import ExtraKeysError, first_bug, suggest
 
 TAG_DEFAULTS: dict[str, str] = {MODEL_CONFIGS: "base"}
 """Tag assumed when a family member has none (the reference defaults a run's config to base)."""
@@ -107,6 +107,8 @@ def _locate_init_failure(
     failure = without[0]
     if isinstance(failure, ForbiddenExtraKeysError) or _has_located_path(failure):
         return group
+    if first_bug(failure) is not None:
+        return group  # the class's own bug, not the value's: leave it to be reported as such
     for field in attrs.fields(cls):
         if field.name not in data:
             continue

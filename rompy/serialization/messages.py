@@ -93,6 +93,40 @@ def to_config_error(error: BaseException, *, path: str = "") -> ConfigError:
     return first.kind(message, path=first.path, value=first.value)
 
 
+INPUT_ERRORS: tuple[type[BaseException], ...] = (
+    ConfigError,
+    ForbiddenExtraKeysError,
+    StructureHandlerNotFoundError,
+    ValueError,
+    TypeError,
+    KeyError,
+)
+"""Exceptions that mean the input is wrong: ours, cattrs' own, and what attrs validators and
+converters raise for a bad value. Anything else raised while structuring is a bug."""
+
+
+def first_bug(error: BaseException) -> BaseException | None:
+    """Return the first exception in ``error``'s tree that is not about the input, if any.
+
+    A missing key, a bad value or an unknown tag is the user's to fix; an ``AttributeError``
+    or a ``ZeroDivisionError`` inside a class's converter or ``__attrs_post_init__`` is a bug
+    in that class, which must not be reported as a mistake in the YAML.
+    """
+    if isinstance(error, ClassValidationError | IterableValidationError):
+        for sub_error in error.exceptions:
+            bug = first_bug(sub_error)
+            if bug is not None:
+                return bug
+        return None
+    if isinstance(error, INPUT_ERRORS) or _is_not_a_mapping(error):
+        return None
+    return error
+
+
+def _is_not_a_mapping(error: BaseException) -> bool:
+    return isinstance(error, AttributeError) and "has no attribute 'items'" in str(error)
+
+
 def collect_problems(error: BaseException, *, path: str = "") -> list[Problem]:
     """Walk ``error`` and return its problems in document order (never empty)."""
     problems: list[Problem] = []
@@ -220,7 +254,7 @@ def _attrs_attribute_of(error: BaseException) -> attrs.Attribute[Any] | None:
 
 
 def _describe_exception(error: BaseException) -> str:
-    if isinstance(error, AttributeError) and "has no attribute 'items'" in str(error):
+    if _is_not_a_mapping(error):
         return "expected a mapping (key: value pairs)"
     text = str(error)
     if isinstance(error, (TypeError, ValueError)) and text:

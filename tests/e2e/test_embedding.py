@@ -19,7 +19,7 @@ REPO = Path(__file__).resolve().parents[2]
 HOST = """
 import logging, sys
 {configure}
-from rompy.bootstrap import bootstrap
+from rompy.application import bootstrap
 app = bootstrap()
 result = app.pipeline(app.load_pipeline(sys.argv[1]))
 assert not result.failed_stage, result.message

@@ -14,7 +14,7 @@ import pytest
 import yaml
 from mkdocs.exceptions import PluginError
 
-from rompy.bootstrap import bootstrap
+from rompy.application import bootstrap
 from rompy.domain.pipeline import PipelineSpec
 from rompy.entrypoints.cli import build_parser
 from rompy.hookspecs import all_hook_names

@@ -38,7 +38,7 @@ from typing import Any
 
 import attrs
 
-from rompy import __version__
+from rompy._version import __version__
 from rompy.adapters.data.placement import (
     exclusive_lock,
     make_read_only,

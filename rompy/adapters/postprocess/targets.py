@@ -23,14 +23,16 @@ from typing import Any
 
 import attrs
 
+from rompy.domain.errors import PostprocessError
+
 _PASSWORD = re.compile(r"(://[^/:@]*:)[^/@]*@")
 
 
-class DestinationExistsError(Exception):
+class DestinationExistsError(PostprocessError):
     """A destination already exists and may not be replaced."""
 
 
-class DestinationUnavailableError(Exception):
+class DestinationUnavailableError(PostprocessError):
     """A destination URL names a protocol fsspec cannot use here."""
 
 

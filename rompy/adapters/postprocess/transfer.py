@@ -25,6 +25,7 @@ from rompy.adapters.postprocess.targets import (
     redact,
 )
 from rompy.adapters.spec_check import require_spec
+from rompy.domain.errors import PostprocessError
 from rompy.domain.postprocess.file_outputs import TransferPostprocess, render_destination
 from rompy.log import get_logger
 from rompy.ports.postprocessing import PostprocessRequest, PostprocessResult
@@ -35,7 +36,7 @@ DestinationStatus = Literal["ok", "failed", "skipped"]
 """How a destination fared: every file copied, a failure, or not tried."""
 
 
-class CopyCheckError(Exception):
+class CopyCheckError(PostprocessError):
     """A copied file differs from its source (size or SHA-256)."""
 
 

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rompy import __version__
+from rompy._version import __version__
 from rompy.adapters.data.cache import (
     CacheKeyParts,
     DataCache,

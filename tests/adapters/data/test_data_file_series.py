@@ -12,7 +12,7 @@ import xarray as xr
 from rompy.adapters.data.handlers.gridded import GriddedHandler
 from rompy.adapters.data.sources.files import FileOpener, open_within
 from rompy.adapters.data.staging import LocalDataStager
-from rompy.bootstrap import bootstrap
+from rompy.application import bootstrap
 from rompy.domain.data.sources import FileSource
 from rompy.domain.data.specs import DataGrid, DataItem, crop_window
 from rompy.domain.errors import ConfigError, DataSourceError

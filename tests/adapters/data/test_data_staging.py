@@ -17,7 +17,7 @@ import xarray as xr
 from rompy.adapters.data.cache import DataCache
 from rompy.adapters.data.handlers.gridded import in_blocks, write_netcdf
 from rompy.adapters.data.staging import LocalDataStager
-from rompy.bootstrap import bootstrap
+from rompy.application import bootstrap
 from rompy.domain.data.filters import Filter
 from rompy.domain.data.sources import CsvSource, DatasetSource, FileSource
 from rompy.domain.data.specs import (

@@ -22,7 +22,7 @@ from rompy.adapters.data.handlers.spectra_boundary import (
 )
 from rompy.adapters.data.sources.wavespectra import WavespectraOpener
 from rompy.adapters.data.staging import LocalDataStager
-from rompy.bootstrap import bootstrap
+from rompy.application import bootstrap
 from rompy.domain.data.sources import DatasetSource, WavespectraSource
 from rompy.domain.data.specs import BoundaryWaveStation, DataItem
 from rompy.domain.errors import ConfigError, DataSourceError

@@ -7,7 +7,7 @@ from pathlib import Path
 import attrs
 import pytest
 
-from rompy.bootstrap import bootstrap
+from rompy.application import bootstrap
 from rompy.domain.data.sources import FileSource
 from rompy.domain.data.specs import DataGrid, DataPoint
 from rompy.domain.errors import DataSourceError, PluginError, StagingError, TemplateError

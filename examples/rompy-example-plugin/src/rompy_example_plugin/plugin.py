@@ -12,11 +12,15 @@ from typing import Any, ClassVar
 
 import attrs
 
-from rompy import hookimpl
-from rompy.domain.model_config import ModelConfig
-from rompy.domain.postprocess.spec import PostprocessSpec
-from rompy.domain.success import FileView, SuccessCheck
-from rompy.ports.postprocessing import PostprocessRequest, PostprocessResult
+from rompy import (
+    FileView,
+    ModelConfig,
+    PostprocessRequest,
+    PostprocessResult,
+    PostprocessSpec,
+    SuccessCheck,
+    hookimpl,
+)
 
 
 @attrs.frozen(kw_only=True)

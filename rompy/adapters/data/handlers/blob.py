@@ -16,7 +16,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from rompy import __version__
+from rompy._version import __version__
 from rompy.adapters.data.parallel_fetch import download, with_retries
 from rompy.adapters.data.sources.identity import source_identity
 from rompy.domain.data.sources import is_local

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from rompy import __version__
+from rompy._version import __version__
 from rompy.adapters.data.filters import apply_filter, listed_names, subset
 from rompy.adapters.data.netcdf_io import NETCDF_LOCK
 from rompy.adapters.data.sources.files import bounded_chunk_cache, open_within

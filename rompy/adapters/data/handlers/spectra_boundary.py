@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from rompy import __version__
+from rompy._version import __version__
 from rompy.adapters.data.filters import apply_filter
 from rompy.adapters.data.netcdf_io import NETCDF_LOCK
 from rompy.adapters.data.sources.files import open_within

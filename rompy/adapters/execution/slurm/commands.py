@@ -21,7 +21,7 @@ from typing import Protocol
 
 import attrs
 
-from rompy.domain.errors import ConfigError, ExecutorUnavailableError
+from rompy.domain.errors import ConfigError, ExecutorUnavailableError, RompyError
 from rompy.domain.execution.slurm import SlurmExecution
 from rompy.log import get_logger
 
@@ -53,12 +53,14 @@ _UNKNOWN_JOB = "invalid job id"
 _SEPARATOR = "|"
 
 
-class SchedulerError(Exception):
+class SchedulerError(ExecutorUnavailableError):
     """A SLURM command failed in a way that may pass (controller busy or restarting)."""
 
 
-class SubmissionError(Exception):
+class SubmissionError(RompyError):
     """``sbatch`` refused a job; the message is its standard error."""
+
+    exit_code = 1
 
 
 @attrs.frozen(kw_only=True)

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rompy.bootstrap import bootstrap
+from rompy.application import bootstrap
 from rompy.domain.data.filters import (
     Filter,
     Slice,

@@ -9,7 +9,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rompy.bootstrap import App, bootstrap
+from rompy.application import App, bootstrap
 from rompy.domain.errors import ConfigError
 from rompy.domain.postprocess.file_outputs import (
     ArchivePostprocess,

@@ -26,6 +26,7 @@ from rompy.domain.execution.spec import ExecutionSpec
 from rompy.domain.model_run import ModelRun
 from rompy.domain.pipeline import PipelineSpec
 from rompy.domain.postprocess.spec import PostprocessSpec
+from rompy.plugin_faults import plugin_faults_reported
 from rompy.plugins import LoadedPlugins, load_plugins
 from rompy.ports.data import DataStager
 from rompy.ports.execution import RunOutcome
@@ -60,8 +61,15 @@ class App:
     context: ServiceContext
 
     def structure(self, data: Any, cls: type[T], *, path: str = "") -> T:
-        """Turn plain data into ``cls``; any problem is one ConfigError naming the field."""
-        return codec.structure(self.converter, data, cls, path=path)
+        """Turn plain data into ``cls``; any problem is one ConfigError naming the field.
+
+        Raises:
+            ConfigError: The data is wrong (exit code 2).
+            PluginFailedError: A plugin's class failed on it (its bug; exit code 1).
+        """
+        where = f"reading {path or getattr(cls, '__name__', 'the config')}"
+        with plugin_faults_reported(self.plugins.manager, where):
+            return codec.structure(self.converter, data, cls, path=path)
 
     def unstructure(self, value: Any) -> Any:
         """Turn a value into plain data (dicts, lists, strings, numbers)."""
@@ -74,6 +82,16 @@ class App:
     def load_documents(self, source: Source) -> list[Any]:
         """Read every document of a YAML/JSON file (``-`` for stdin), includes and ${VAR} done."""
         return config_files.load_documents(source)
+
+    def documents_from_text(self, text: str, *, base_dir: Path, name: str) -> list[Any]:
+        """Read every document of YAML/JSON ``text`` (includes resolved against ``base_dir``).
+
+        Args:
+            text: The configuration text.
+            base_dir: Folder that relative includes are read from.
+            name: What to call the text in error messages (``$ROMPY_CONFIG``).
+        """
+        return config_files.loads_documents(text, base_dir=base_dir, name=name)
 
     def load_run(self, source: Source) -> ModelRun:
         """Load a single model-run file (a pipeline file gives its ``config`` part)."""
@@ -98,6 +116,22 @@ class App:
     ) -> PipelineSpec:
         """Load a pipeline (or a model run) file, optionally overriding its two other parts."""
         document = config_files.load_document(source)
+        return self.pipeline_from(document, backend=backend, postprocessor=postprocessor)
+
+    def pipeline_from(
+        self,
+        document: Any,
+        *,
+        backend: Source | None = None,
+        postprocessor: Source | None = None,
+    ) -> PipelineSpec:
+        """Structure a pipeline from a pipeline or model-run document.
+
+        Args:
+            document: The loaded document.
+            backend: A backend file replacing the document's ``backend``.
+            postprocessor: A postprocessor file replacing the document's ``postprocessor``.
+        """
         overrides = {
             "backend": None if backend is None else config_files.load_document(backend),
             "postprocessor": (
@@ -116,7 +150,8 @@ class App:
 
     def generate(self, run: ModelRun, *, use_cache: bool = True) -> GenerateResult:
         """Stage ``run``'s data and render it into its staging dir."""
-        return generate(self.context, run, use_cache=use_cache)
+        with plugin_faults_reported(self.plugins.manager, "generate"):
+            return generate(self.context, run, use_cache=use_cache)
 
     def run(
         self,
@@ -127,15 +162,20 @@ class App:
         use_cache: bool = True,
     ) -> RunOutcome:
         """Generate (unless skipped) and execute ``run`` on ``backend``."""
-        return execute(self.context, run, backend, skip_generate=skip_generate, use_cache=use_cache)
+        with plugin_faults_reported(self.plugins.manager, "run"):
+            return execute(
+                self.context, run, backend, skip_generate=skip_generate, use_cache=use_cache
+            )
 
     def postprocess(self, run: ModelRun, spec: PostprocessSpec) -> PostprocessResult:
         """Postprocess the outputs of ``run``."""
-        return postprocess(self.context, run, spec)
+        with plugin_faults_reported(self.plugins.manager, "postprocess"):
+            return postprocess(self.context, run, spec)
 
     def pipeline(self, spec: PipelineSpec, *, use_cache: bool = True) -> PipelineResult:
         """Generate, run and postprocess, stopping at the first failing stage."""
-        return run_pipeline(self.context, spec, use_cache=use_cache)
+        with plugin_faults_reported(self.plugins.manager, "pipeline"):
+            return run_pipeline(self.context, spec, use_cache=use_cache)
 
     def schema(self) -> dict[str, Any]:
         """Return the JSON Schema of a pipeline or model-run config, plugin classes included."""
