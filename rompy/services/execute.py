@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import attrs
 
-from rompy.domain.errors import ConfigError, StagingError
+from rompy.domain.errors import ConfigError
 from rompy.domain.execution.spec import ExecutionSpec
 from rompy.domain.model_run import ModelRun
 from rompy.log import get_logger
-from rompy.ports.execution import FAILED, ExecutionRequest, Executor, RunOutcome
+from rompy.ports.execution import FAILED, ExecutionRequest, RunOutcome
 from rompy.services.context import ServiceContext
 from rompy.services.generate import generate
 
@@ -41,45 +41,26 @@ def execute(
     """
     if not skip_generate:
         generate(ctx, run, use_cache=use_cache)
+    elif not ctx.inspector.exists(run.staging_dir):
+        raise ConfigError(
+            f"staging dir {run.staging_dir} does not exist; run without --skip-generate first",
+            path="skip_generate",
+            value=str(run.staging_dir),
+        )
     executor = ctx.registry.executor_for(backend)
     ctx.hooks.rompy_before_run(run=run, backend=backend)
-    info = log.info  # one look-up for both events
-    info("run_started", run_id=run.run_id, executor=backend.type)
+    log.info("run_started", run_id=run.run_id, executor=backend.type)
     request = ExecutionRequest(
         run_id=run.run_id,
         staging_dir=run.staging_dir,
         spec=backend,
         default_command=run.config.default_command(),
     )
-    outcome = _apply_success_check(ctx, run, _execute(ctx, run, executor, request, skip_generate))
+    outcome = _apply_success_check(ctx, run, executor.execute(request))
     ctx.hooks.rompy_after_run(run=run, outcome=outcome)
     duration = round(outcome.duration, 3)
-    info("run_finished", run_id=run.run_id, status=outcome.status, duration=duration)
+    log.info("run_finished", run_id=run.run_id, status=outcome.status, duration=duration)
     return outcome
-
-
-def _execute(
-    ctx: ServiceContext,
-    run: ModelRun,
-    executor: Executor,
-    request: ExecutionRequest,
-    skip_generate: bool,
-) -> RunOutcome:
-    """Execute ``request``; a staging dir missing after ``skip_generate`` is a user error.
-
-    Executors find a missing staging dir themselves (they raise StagingError), so a run
-    pays for no extra check; only then is the dir looked at, to say what to do.
-    """
-    try:
-        return executor.execute(request)
-    except StagingError as error:
-        if skip_generate and not ctx.inspector.exists(run.staging_dir):
-            raise ConfigError(
-                f"staging dir {run.staging_dir} does not exist; run without --skip-generate first",
-                path="skip_generate",
-                value=str(run.staging_dir),
-            ) from error
-        raise
 
 
 def _apply_success_check(ctx: ServiceContext, run: ModelRun, outcome: RunOutcome) -> RunOutcome:

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import collections
 import logging
-import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, BinaryIO
 
 from rompy.domain.errors import StagingError
 from rompy.log import get_logger
@@ -34,21 +33,12 @@ MAX_LINE_BYTES = 1 << 16
 """A longer run of output without a newline (a progress bar) is recorded in pieces of this size."""
 
 READ_BYTES = 1 << 16
-"""How much a :class:`PipeReader` reads from a pipe at once."""
+"""How much is read from a pipe at once."""
 
 
-def _line_emitter(info: Callable[..., Any] | None = None) -> Callable[..., Any] | None:
-    """Return the log's ``info`` method for one run, or None when INFO events are dropped.
-
-    Resolving it once per run (instead of once per line) and skipping the lines' events
-    entirely when the configured level filters them out keeps a chatty model cheap to follow.
-
-    Args:
-        info: ``log.info`` as already looked up by the caller (by default, looked up here).
-    """
-    if not log.is_enabled_for(logging.INFO):
-        return None
-    return info or log.info
+def _line_emitter() -> Callable[..., Any] | None:
+    """Return ``log.info`` when INFO events are handled, else None (lines are then skipped)."""
+    return log.info if log.is_enabled_for(logging.INFO) else None
 
 
 class OutputRecorder:
@@ -66,8 +56,6 @@ class OutputRecorder:
         capture: Save the output into files.
         stream: Emit each line as a ``model_output`` log event (at INFO).
         keep_last: How many of the last lines of each stream to keep in memory.
-        info: The log's ``info`` method to stream lines with, when the caller has looked it
-            up already (by default it is looked up at the first line).
 
     Example:
         >>> with OutputRecorder(staging_dir=tmp, name="run1") as recorder:  # doctest: +SKIP
@@ -82,16 +70,13 @@ class OutputRecorder:
         capture: bool = True,
         stream: bool = True,
         keep_last: int = 20,
-        info: Callable[..., Any] | None = None,
     ) -> None:
         """Prepare a recorder; nothing is opened until the context is entered."""
         self.name = name
         self.capture = capture
         self.stream = stream
         self._staging_dir = staging_dir
-        self._paths: dict[str, Path] = {}  # made when first asked for (by stream name)
-        self._info = info
-        self._files: dict[str, int] = {}  # descriptors of the open output files
+        self._files: dict[str, BinaryIO] = {}
         self._lock = threading.Lock()  # the sections it guards are a few statements long
         self._keep_last = keep_last
         self._last: dict[str, collections.deque[str]] = {
@@ -100,7 +85,6 @@ class OutputRecorder:
         self._counts = dict.fromkeys(STREAMS, 0)
         self._pending = dict.fromkeys(STREAMS, b"")
         self._emit: Callable[..., Any] | None = None
-        self._emit_resolved = False
 
     @property
     def stdout_path(self) -> Path | None:
@@ -113,11 +97,7 @@ class OutputRecorder:
         return self._path("stderr") if self.capture else None
 
     def _path(self, stream: str) -> Path:
-        path = self._paths.get(stream)
-        if path is None:
-            file_name = f"{self.name}.{stream}.log"  # a join parses less than a whole path
-            path = self._paths[stream] = self._staging_dir.joinpath(LOGS_DIR, file_name)
-        return path
+        return self._staging_dir / LOGS_DIR / f"{self.name}.{stream}.log"
 
     def __enter__(self) -> OutputRecorder:
         """Open the recorder (see :meth:`open`)."""
@@ -132,11 +112,11 @@ class OutputRecorder:
         Raises:
             StagingError: The staging dir does not exist (it is never created here).
         """
+        self._emit = _line_emitter() if self.stream else None
         if self.capture and not self._files:  # opening twice keeps the files already open
             try:
-                folder = os.path.join(self._staging_dir, LOGS_DIR)
                 for stream_name in STREAMS:
-                    self._files[stream_name] = _create(f"{folder}/{self.name}.{stream_name}.log")
+                    self._files[stream_name] = _create(self._path(stream_name))
             except BaseException:
                 self.close()
                 raise
@@ -154,9 +134,9 @@ class OutputRecorder:
         """Close the output files; later lines are still streamed but no longer saved."""
         for stream_name in STREAMS:
             with self._lock:
-                descriptor = self._files.pop(stream_name, None)
-                if descriptor is not None:
-                    os.close(descriptor)
+                file = self._files.pop(stream_name, None)
+                if file is not None:
+                    file.close()
 
     def write_line(self, stream: str, line: bytes | str) -> None:
         """Record one line of ``stream`` (``stdout`` or ``stderr``).
@@ -203,13 +183,14 @@ class OutputRecorder:
 
     def _save(self, stream: str, data: bytes) -> None:
         with self._lock:
-            descriptor = self._files.get(stream)
-            if descriptor is None:
+            file = self._files.get(stream)
+            if file is None:
                 return
             try:
-                _write_all(descriptor, data)
+                file.write(data)
+                file.flush()  # each chunk reaches the file at once, for those who follow it
             except OSError as error:
-                os.close(self._files.pop(stream))
+                self._files.pop(stream).close()
                 log.warning("output_not_saved", run_id=self.name, stream=stream, error=str(error))
 
     def _record_text(self, stream: str, data: bytes) -> None:
@@ -224,9 +205,6 @@ class OutputRecorder:
             self._counts[stream] += len(lines)
             if self._keep_last:
                 last.extend(line.rstrip("\r") for line in lines[-self._keep_last :])
-        if not self._emit_resolved:  # at the first line: a run without output pays nothing
-            self._emit = _line_emitter(self._info) if self.stream else None
-            self._emit_resolved = True
         emit = self._emit
         if emit is not None:
             for line in lines:
@@ -250,58 +228,23 @@ class OutputRecorder:
         }
 
 
-_CREATE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC
-
-
-def _create(file_name: str) -> int:
-    """Create or empty a file (and its folder); return its descriptor (one write a chunk).
-
-    A file left by an earlier run is emptied only when it holds something: ``O_TRUNC``
-    would rewrite the metadata of an empty log at every run.
+def _create(path: Path) -> BinaryIO:
+    """Create or empty an output file (and its logs folder, never the staging dir above it).
 
     Raises:
-        StagingError: The file cannot be written; the message says which and why.
+        StagingError: The staging dir does not exist, or the file cannot be written.
     """
     try:
-        try:
-            descriptor = os.open(file_name, _CREATE_FLAGS, 0o666)
-        except FileNotFoundError:  # the first run of this staging dir: no logs folder yet
-            _make_logs_folder(os.path.dirname(file_name))
-            descriptor = os.open(file_name, _CREATE_FLAGS, 0o666)
+        path.parent.mkdir(exist_ok=True)
+        return open(path, "wb")
+    except FileNotFoundError as error:
+        raise StagingError.missing(path.parent.parent) from error
     except OSError as error:
         raise StagingError(
-            f"cannot write the output log {file_name} ({(error.strerror or str(error)).lower()});"
+            f"cannot write the output log {path} ({(error.strerror or str(error)).lower()});"
             " make its folder writable, or move away what is in the way"
         ) from error
-    try:
-        if os.fstat(descriptor).st_size:
-            os.ftruncate(descriptor, 0)
-    except BaseException:
-        os.close(descriptor)
-        raise
-    return descriptor
-
-
-def _make_logs_folder(folder: str) -> None:
-    """Create the logs folder, never the staging dir above it (that is generate's job).
-
-    Raises:
-        StagingError: The staging dir does not exist.
-    """
-    try:
-        os.mkdir(folder)
-    except FileExistsError:
-        pass
-    except FileNotFoundError as error:
-        staging_dir = os.path.dirname(folder)
-        raise StagingError.missing(staging_dir) from error
 
 
 def _text(data: bytes) -> str:
     return data.decode("utf-8", errors="replace")
-
-
-def _write_all(descriptor: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(descriptor, view) :]

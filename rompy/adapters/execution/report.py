@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import os
 import signal
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
+from rompy.log import RompyLogger
 from rompy.ports.execution import RunOutcome
 
 _STDERR_LINES_IN_MESSAGE = 5
@@ -70,19 +69,15 @@ def failure_message(returncode: int, stderr_lines: list[str]) -> str:
     return f"{cause}; last lines of stderr: " + " | ".join(lines[-_STDERR_LINES_IN_MESSAGE:])
 
 
-def log_process_finished(
-    logger: Any, outcome: RunOutcome, executor: str, *, info: Callable[..., Any] | None = None
-) -> None:
+def log_process_finished(logger: RompyLogger, outcome: RunOutcome, executor: str) -> None:
     """Log the end of a model process: info when it succeeded, warning otherwise.
 
     Args:
         logger: The executor's logger.
         outcome: The run's outcome.
         executor: The executor's ``type`` tag.
-        info: ``logger.info`` as looked up when the process started, which spares a second
-            lookup (a structlog bind) once it ended.
     """
-    event = (info or logger.info) if outcome.ok else logger.warning
+    event = logger.info if outcome.ok else logger.warning
     event(
         "process_finished",
         run_id=outcome.run_id,

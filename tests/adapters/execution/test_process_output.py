@@ -97,40 +97,32 @@ def test_a_pipe_reader_records_every_line_of_a_pipe_and_closes_it(tmp_path: Path
     read_end, write_end = os.pipe()
     os.write(write_end, b"one\ntwo\nthree")
     os.close(write_end)
+    pipe = os.fdopen(read_end, "rb", buffering=0)
     with OutputRecorder(staging_dir=tmp_path, name="r1", stream=False) as recorder:
-        PipeReader(recorder, {"stdout": read_end}).read_to_end()
+        reader = PipeReader(pipe, "stdout", recorder)
+        reader.start()
+        reader.join(10)
 
-    assert ["one", "two", "three"] == recorder.last_lines("stdout")
-    with pytest.raises(OSError):
-        os.fstat(read_end)
-
-
-def test_a_pipe_reader_returns_the_watched_descriptors_that_are_readable(tmp_path: Path) -> None:
-    pipe_read, pipe_write = os.pipe()
-    other_read, other_write = os.pipe()
-    os.write(other_write, b"ready")
-    with OutputRecorder(staging_dir=tmp_path, name="r1", capture=False, stream=False) as recorder:
-        reader = PipeReader(recorder, {"stdout": pipe_read})
-        reader.watch(other_read)
-        ready = reader.wait(5.0)
-        reader.unwatch(other_read)
-        reader.close()
-    for descriptor in (pipe_write, other_read, other_write):
-        os.close(descriptor)
-
-    assert [other_read] == ready
+    assert (["one", "two", "three"], False, True) == (
+        recorder.last_lines("stdout"),
+        reader.is_alive(),
+        pipe.closed,
+    )
 
 
-def test_closing_a_pipe_reader_records_the_unfinished_last_line(tmp_path: Path) -> None:
+def test_stopping_a_reader_of_a_pipe_kept_open_records_the_unfinished_last_line(
+    tmp_path: Path,
+) -> None:
     read_end, write_end = os.pipe()
     os.write(write_end, b"done\npartial")
     with OutputRecorder(staging_dir=tmp_path, name="r1", capture=False, stream=False) as recorder:
-        reader = PipeReader(recorder, {"stdout": read_end})
-        reader.wait(5.0)
-        reader.close()
+        reader = PipeReader(os.fdopen(read_end, "rb", buffering=0), "stdout", recorder)
+        reader.start()
+        reader.stop()
+        reader.join(10)
     os.close(write_end)
 
-    assert ["done", "partial"] == recorder.last_lines("stdout")
+    assert (False, ["done", "partial"]) == (reader.is_alive(), recorder.last_lines("stdout"))
 
 
 # --- output fed in chunks ---------------------------------------------------------------------

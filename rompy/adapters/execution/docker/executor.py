@@ -242,15 +242,10 @@ def _follow(container: Any, recorder: OutputRecorder, stream: str) -> threading.
 
 
 def record_chunks(recorder: OutputRecorder, stream: str, chunks: Iterable[bytes]) -> None:
-    """Split byte chunks (cut anywhere) into lines and record each on ``stream``."""
-    pending = b""
+    """Record byte chunks (cut anywhere) on ``stream``, then end the stream."""
     for chunk in chunks:
-        pending += chunk
-        *lines, pending = pending.split(b"\n")
-        for line in lines:
-            recorder.write_line(stream, line + b"\n")
-    if pending:
-        recorder.write_line(stream, pending)
+        recorder.feed(stream, chunk)
+    recorder.end(stream)
 
 
 def _judge(

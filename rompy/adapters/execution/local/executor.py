@@ -1,24 +1,27 @@
 """The ``local`` executor: run the model as a process on this machine.
 
 The command runs in its own session (so in its own process group) with the staging dir as its
-working dir by default. Its stdout and stderr are read by the calling thread alone, with one
-``poll()`` on both pipes (and, for longer runs, on a pidfd of the process); the output is saved
-under ``<staging>/logs/`` and streamed to the log line by line. With ``capture_output`` and
-``stream_output`` both off the process writes straight to this process's stdout and stderr,
-as ``subprocess.run`` without capture does (no pipes, no files). On timeout the whole process
-group gets SIGTERM, then SIGKILL after a grace period, so a model's own children and
-grandchildren stop too. :mod:`rompy.adapters.execution.local.launch` resolves what to start.
+working dir by default and ``/dev/null`` as its stdin. Its stdout and stderr come through
+pipes, each read by a :class:`~rompy.adapters.execution.local.process.PipeReader` thread into
+an :class:`~rompy.adapters.execution.output.OutputRecorder` (saved under
+``<staging>/logs/``, streamed to the log line by line) while this thread waits for the
+process. With ``capture_output`` and ``stream_output`` both off the process writes straight to
+this process's stdout and stderr, as ``subprocess.run`` without capture does.
+
+Stopping, on timeout or Ctrl-C, is SIGTERM to the whole process group, a grace period, then
+SIGKILL, so a model's children and grandchildren stop too. Once the command ended, processes
+it left behind get ``drain_timeout`` seconds to close the output (or, with inherited output,
+to end) and are then stopped the same way.
+:mod:`rompy.adapters.execution.local.launch` resolves what to start.
 """
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
+import threading
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import attrs
@@ -27,20 +30,18 @@ from rompy.adapters.execution.local.launch import (
     NOT_EXECUTABLE_EXIT_CODE,
     NOT_FOUND_EXIT_CODE,
     LaunchPlan,
+    check_directories,
     not_found_message,
     plan_launch,
     shell_missing_command,
-    staging_dir_error,
     working_dir_error,
 )
 from rompy.adapters.execution.local.process import (
-    ExitWait,
     PipeReader,
-    devnull_descriptor,
     flush_standard_streams,
-    group_alive,
-    read_until_closed,
+    join_all,
     signal_group,
+    stop_all,
     wait_group_gone,
 )
 from rompy.adapters.execution.output import OutputRecorder
@@ -63,15 +64,6 @@ class _Ending:
     pid: int | None = None
 
 
-def _require_staging_dir(staging_dir: Path) -> None:
-    if not staging_dir.is_dir():
-        raise staging_dir_error(staging_dir, exists=staging_dir.exists())
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
 class LocalExecutor:
     """Runs :class:`~rompy.domain.execution.spec.LocalExecution` specs as local processes.
 
@@ -79,7 +71,7 @@ class LocalExecutor:
         grace_period: Seconds between SIGTERM and SIGKILL when the process group is stopped.
         drain_timeout: Seconds to wait, once the command ended, for its output pipes to
             close; processes it left behind holding them open are then stopped.
-        poll_interval: Seconds between checks that a stopped process group is gone.
+        poll_interval: Seconds between checks that a process group is gone.
 
     Example:
         >>> executor = LocalExecutor(grace_period=2.0)
@@ -110,18 +102,16 @@ class LocalExecutor:
         plan = plan_launch(request)
         spec = request.spec
         assert isinstance(spec, LocalExecution)  # checked by plan_launch
-        if not plan.cwd_is_staging_dir:  # else opening the logs (or the model's chdir) checks it
-            _require_staging_dir(request.staging_dir)
-        info = log.info
+        check_directories(plan, request.staging_dir)
         recorder = OutputRecorder(
             staging_dir=request.staging_dir,
             name=request.run_id,
             capture=spec.capture_output,
             stream=spec.stream_output,
-            info=info,
         )
-        started_at, clock = _utc_now(), time.monotonic()
-        ending = self._run(plan, recorder, spec.timeout, info)
+        started_at, clock = datetime.now(UTC).replace(tzinfo=None), time.monotonic()
+        with recorder:
+            ending = self._run(plan, recorder, spec.timeout)
         outcome = RunOutcome(
             run_id=request.run_id,
             executor=EXECUTOR_TYPE,
@@ -134,161 +124,127 @@ class LocalExecutor:
             message=ending.message,
             details=_details(plan, ending, recorder),
         )
-        log_process_finished(log, outcome, EXECUTOR_TYPE, info=info)
+        log_process_finished(log, outcome, EXECUTOR_TYPE)
         return outcome
 
-    def _run(
-        self,
-        plan: LaunchPlan,
-        recorder: OutputRecorder,
-        timeout: float | None,
-        info: Callable[..., Any],
-    ) -> _Ending:
-        """Start the process, record its output until it ended, and judge how it ended.
-
-        The output files are opened first: a log that cannot be written stops the run before
-        anything starts. Opening creates ``logs/`` but never the staging dir, so a missing
-        staging dir is reported without a ``stat`` beforehand (or, without captured output,
-        by the process's own ``chdir``).
-        """
-        with recorder:
-            started = _spawn(plan)
-            if isinstance(started, _Ending):
-                return started
-            process, pipes = started
-            reader = PipeReader(recorder, pipes)
-            try:
-                info(
-                    "process_started",
-                    executor=EXECUTOR_TYPE,
-                    run_id=recorder.name,
-                    pid=process.pid,
-                    command=plan.display,
-                    working_dir=str(plan.cwd),
-                )
-                timed_out = self._supervise(process, reader, timeout)
-                self._drain(process, reader, plan)
-            except BaseException as error:
-                if isinstance(error, KeyboardInterrupt):
-                    log.warning("run_interrupted", pid=process.pid)
-                self._stop_group(process, reader)
-                raise
-            finally:
-                reader.close()
+    def _run(self, plan: LaunchPlan, recorder: OutputRecorder, timeout: float | None) -> _Ending:
+        """Start the process, follow it until it and its output ended, and judge the end."""
+        try:
+            process = _start(plan)
+        except OSError as error:
+            return _start_failure(plan, error)
+        readers = _start_readers(process, recorder)
+        log.info(
+            "process_started",
+            executor=EXECUTOR_TYPE,
+            run_id=recorder.name,
+            pid=process.pid,
+            command=plan.display,
+            working_dir=str(plan.cwd),
+        )
+        try:
+            timed_out = self._wait(process, timeout)
+            self._drain(process, readers, plan)
+        except BaseException as error:
+            if isinstance(error, KeyboardInterrupt):
+                log.warning("run_interrupted", pid=process.pid)
+            self._stop_group(process)
+            raise
+        finally:
+            stop_all(readers)
         return _judge(process, timed_out, timeout, plan, recorder)
 
-    def _supervise(
-        self, process: subprocess.Popen[bytes], reader: PipeReader, timeout: float | None
-    ) -> bool:
-        """Record the output until the process ends; stop its group on timeout.
+    def _wait(self, process: subprocess.Popen[bytes], timeout: float | None) -> bool:
+        """Wait for the process to end; stop its group when ``timeout`` expires (True).
 
-        Returns:
-            True when the timeout expired.
+        The timeout is kept by a watchdog timer rather than ``wait(timeout)``, which polls
+        with sleeps: the end of the process is seen at once either way.
         """
-        deadline = None if timeout is None else time.monotonic() + timeout
-        if ExitWait(process, reader, self.poll_interval).until(deadline):
+        if timeout is None:
+            process.wait()
             return False
-        log.warning("run_timeout_expired", pid=process.pid, timeout=timeout)
-        self._stop_group(process, reader)
-        return True
+        expired = threading.Event()
 
-    def _stop_group(self, process: subprocess.Popen[bytes], reader: PipeReader) -> None:
-        """SIGTERM the process group, wait up to the grace period, then SIGKILL it.
+        def stop_on_timeout() -> None:
+            expired.set()
+            log.warning("run_timeout_expired", pid=process.pid, timeout=timeout)
+            self._stop_group(process)
 
-        The pipes are still read meanwhile, so a process writing as it stops is not blocked.
-        """
+        watchdog = threading.Timer(timeout, stop_on_timeout)
+        watchdog.daemon = True
+        watchdog.start()
+        try:
+            process.wait()
+        finally:
+            watchdog.cancel()
+        if expired.is_set():
+            watchdog.join()  # the group is stopped when the watchdog is done
+        return expired.is_set()
+
+    def _stop_group(self, process: subprocess.Popen[bytes]) -> None:
+        """SIGTERM the process group, wait up to the grace period, then SIGKILL what is left."""
         pgid = process.pid
         signal_group(pgid, signal.SIGTERM)
         try:
             deadline = time.monotonic() + self.grace_period
-            while (left := deadline - time.monotonic()) > 0:
-                reader.wait(min(left, self.poll_interval))
-                process.poll()
-                if not group_alive(pgid):
-                    break
+            try:
+                process.wait(self.grace_period)
+            except subprocess.TimeoutExpired:
+                return
+            left = max(0.0, deadline - time.monotonic())
+            wait_group_gone(pgid, left, self.poll_interval)
         finally:
             signal_group(pgid, signal.SIGKILL)
             process.wait()
 
     def _drain(
-        self, process: subprocess.Popen[bytes], reader: PipeReader, plan: LaunchPlan
+        self, process: subprocess.Popen[bytes], readers: list[PipeReader], plan: LaunchPlan
     ) -> None:
-        """Read the pipes until they close; stop leftover processes that keep them open.
-
-        Without pipes (inherited output) the leftovers of the process group get the same
-        time to end, then are stopped the same way.
-        """
+        """Let the output end; stop leftover processes that keep it open (or keep running)."""
         if plan.inherits_output:
             if wait_group_gone(process.pid, self.drain_timeout, self.poll_interval):
                 return
             reason = "they kept running after the command ended"
-        elif read_until_closed(reader, self.drain_timeout):
+        elif join_all(readers, self.drain_timeout):
             return
         else:
             reason = "they kept the output open after the command ended"
         log.warning("leftover_processes_stopped", pid=process.pid, reason=reason)
-        self._stop_group(process, reader)
-        read_until_closed(reader, self.drain_timeout)
+        self._stop_group(process)
+        join_all(readers, self.drain_timeout)
 
 
-def _spawn(plan: LaunchPlan) -> tuple[subprocess.Popen[bytes], dict[str, int]] | _Ending:
-    """Start the process in its own session, or say why it could not start.
-
-    Returns:
-        The process and the read ends of its stdout and stderr pipes (plain descriptors:
-        cheaper than the file objects ``subprocess.PIPE`` would wrap them in; none when the
-        process inherits this process's output).
-
-    Raises:
-        StagingError: The staging dir (the default working dir) cannot be entered.
-        ConfigError: The configured working dir cannot be entered.
-    """
-    pipes, write_ends = _output_pipes(plan)
-    try:
-        process = subprocess.Popen(
-            plan.argv,
-            cwd=plan.cwd,
-            env=plan.popen_env,
-            stdin=devnull_descriptor(),
-            stdout=write_ends.get("stdout"),
-            stderr=write_ends.get("stderr"),
-            start_new_session=True,
-        )
-    except BaseException as error:
-        for descriptor in pipes.values():
-            os.close(descriptor)
-        if isinstance(error, OSError):
-            return _start_failure(plan, error)
-        raise
-    finally:
-        for write_end in write_ends.values():
-            os.close(write_end)
-    return process, pipes
-
-
-def _output_pipes(plan: LaunchPlan) -> tuple[dict[str, int], dict[str, int]]:
-    """The read and write ends of the stdout and stderr pipes, by stream name.
-
-    To inherit the output there are none; what this process has buffered on its own stdout
-    and stderr is written out first, so it comes before the model's output.
-    """
+def _start(plan: LaunchPlan) -> subprocess.Popen[bytes]:
+    """Start the process in its own session, its output in pipes unless it inherits ours."""
     if plan.inherits_output:
-        flush_standard_streams()
-        return {}, {}
-    stdout, stdout_end = os.pipe()
-    try:
-        stderr, stderr_end = os.pipe()
-    except BaseException:
-        os.close(stdout)
-        os.close(stdout_end)
-        raise
-    return {"stdout": stdout, "stderr": stderr}, {"stdout": stdout_end, "stderr": stderr_end}
+        flush_standard_streams()  # what we printed before comes before the model's output
+    output = None if plan.inherits_output else subprocess.PIPE
+    return subprocess.Popen(
+        plan.argv,
+        cwd=plan.cwd,
+        env=plan.popen_env,
+        stdin=subprocess.DEVNULL,
+        stdout=output,
+        stderr=output,
+        start_new_session=True,
+    )
+
+
+def _start_readers(process: subprocess.Popen[bytes], recorder: OutputRecorder) -> list[PipeReader]:
+    pipes = {"stdout": process.stdout, "stderr": process.stderr}
+    readers = [
+        PipeReader(pipe, stream, recorder) for stream, pipe in pipes.items() if pipe is not None
+    ]
+    for reader in readers:
+        reader.start()
+    return readers
 
 
 def _start_failure(plan: LaunchPlan, error: OSError) -> _Ending:
     """Say why the process could not start, or raise for a working dir it could not enter."""
-    if error.filename == plan.cwd:
-        raise working_dir_error(plan, error) from error
+    if error.filename == str(plan.cwd):
+        reason = (error.strerror or type(error).__name__).lower()
+        raise working_dir_error(plan, reason) from error
     if isinstance(error, FileNotFoundError):
         message = not_found_message(plan.argv[0], plan.env)
         return _Ending(status=FAILED, exit_code=NOT_FOUND_EXIT_CODE, message=message)

@@ -10,7 +10,6 @@ command that cannot start.
 
 from __future__ import annotations
 
-import errno
 import os
 import re
 import shlex
@@ -75,7 +74,7 @@ class LaunchPlan:
 def plan_launch(request: ExecutionRequest) -> LaunchPlan:
     """Resolve the command, working dir and environment of ``request``.
 
-    The working dir is not checked here: see :func:`working_dir_error`.
+    The folders are not checked here: see :func:`check_directories`.
 
     Raises:
         ConfigError: There is no command, or a string command cannot be split.
@@ -112,15 +111,30 @@ def _argv(command: Command, *, shell: bool) -> tuple[str, ...]:
         ) from error
 
 
-def working_dir_error(plan: LaunchPlan, error: OSError) -> StagingError | ConfigError:
-    """The error for a working dir the process could not enter.
+def check_directories(plan: LaunchPlan, staging_dir: Path) -> None:
+    """Refuse, before anything starts, a staging dir or working dir the process cannot enter.
 
-    The dir is not checked before the start: the process's own ``chdir`` fails instead
-    (``error``), which spares every run a ``stat``.
+    Raises:
+        StagingError: The staging dir is missing (never generated) or not a folder.
+        ConfigError: The configured working dir is missing or not a folder.
     """
+    reason = _unusable_folder(staging_dir)
+    if reason:
+        raise staging_dir_error(staging_dir, exists=staging_dir.exists(), reason=reason)
+    if not plan.cwd_is_staging_dir and (reason := _unusable_folder(plan.cwd)):
+        raise working_dir_error(plan, reason)
+
+
+def _unusable_folder(path: Path) -> str:
+    if path.is_dir():
+        return ""
+    return "not a directory" if path.exists() else "no such file or directory"
+
+
+def working_dir_error(plan: LaunchPlan, reason: str) -> StagingError | ConfigError:
+    """The error for a working dir the process cannot enter, for ``reason``."""
     if plan.cwd_is_staging_dir:
-        return staging_dir_error(plan.cwd, exists=error.errno != errno.ENOENT, error=error)
-    reason = (error.strerror or type(error).__name__).lower()
+        return staging_dir_error(plan.cwd, exists=True, reason=reason)
     return ConfigError(
         f"working directory {plan.cwd} cannot be entered ({reason}); create it, fix its "
         "permissions, or leave backend.working_dir out to run in the staging dir",
@@ -129,17 +143,16 @@ def working_dir_error(plan: LaunchPlan, error: OSError) -> StagingError | Config
     )
 
 
-def staging_dir_error(path: Path, *, exists: bool, error: OSError | None = None) -> StagingError:
+def staging_dir_error(path: Path, *, exists: bool, reason: str = "not a directory") -> StagingError:
     """The error for a staging dir a run cannot use: missing, or not a folder one can enter.
 
     Args:
         path: The staging dir.
         exists: Something is at ``path`` (so generating again would refuse to replace it).
-        error: The failure met, if any (its reason is shown).
+        reason: Why it cannot be used, when it exists.
     """
     if not exists:
         return StagingError.missing(path)
-    reason = "not a folder" if error is None else (error.strerror or type(error).__name__).lower()
     return StagingError(
         f"staging dir {path} cannot be used ({reason}); fix its permissions, or move it away "
         "and generate the run again"

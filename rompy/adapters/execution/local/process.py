@@ -1,8 +1,10 @@
-"""Following a local process group: its pipes, its exit, its signals.
+"""Following a local process group: reading its pipes, signalling and waiting for its members.
 
-The local executor reads a process's stdout and stderr from the calling thread (one
-``poll()`` over both pipes, no reader threads) and waits for the process to end, using a
-pidfd (Linux >= 5.3) once waiting gets long, so the end of a run is noticed at once.
+One :class:`PipeReader` thread per output pipe feeds an
+:class:`~rompy.adapters.execution.output.OutputRecorder` while the executor's own thread
+waits for the process with :meth:`subprocess.Popen.wait`. The process runs in its own
+session, so its process group holds its children and grandchildren too: the helpers here
+signal that group and wait for it to empty.
 """
 
 from __future__ import annotations
@@ -11,168 +13,91 @@ import contextlib
 import os
 import select
 import signal
-import stat
-import subprocess
 import sys
 import threading
 import time
-from collections.abc import Mapping
+from typing import IO
 
 from rompy.adapters.execution.output import READ_BYTES, OutputRecorder
-from rompy.log import get_logger
 
-log = get_logger(__name__)
+STOP_CHECK_SECONDS = 0.1
+"""How often a reader waiting on a silent pipe checks whether it was told to stop."""
+
+LAST_READS = 64
+"""Chunks a stopped reader still records from what is already waiting in its pipe."""
 
 
-class PipeReader:
-    """Reads the pipes of one process from the calling thread into an :class:`OutputRecorder`.
+class PipeReader(threading.Thread):
+    """A thread that records one pipe into a recorder until the pipe closes or it is stopped.
 
-    One ``poll()`` waits on all pipes (and on any other file descriptor given to
-    :meth:`watch`, such as a pidfd), so following a process needs no reader threads.
+    It owns the pipe and closes it when it ends; the last line without a newline is recorded
+    then too.
 
     Args:
+        pipe: The read end of the pipe.
+        stream: ``stdout`` or ``stderr``.
         recorder: Where the output goes.
-        pipes: The read ends of the pipes (descriptors) by stream name; the reader owns them
-            and closes each one when it ends, or in :meth:`close`.
 
     Example:
-        >>> read_end, write_end = os.pipe()  # doctest: +SKIP
-        >>> reader = PipeReader(recorder, {"stdout": read_end})  # doctest: +SKIP
-        >>> reader.read_to_end()  # doctest: +SKIP
+        >>> reader = PipeReader(process.stdout, "stdout", recorder)  # doctest: +SKIP
+        >>> reader.start(); process.wait(); reader.join()  # doctest: +SKIP
     """
 
-    def __init__(self, recorder: OutputRecorder, pipes: Mapping[str, int]) -> None:
-        """Register the pipes; nothing is read yet."""
+    def __init__(self, pipe: IO[bytes], stream: str, recorder: OutputRecorder) -> None:
+        """Prepare the thread; call :meth:`start` to begin reading."""
+        super().__init__(name=f"rompy-{recorder.name}-{stream}", daemon=True)
+        self._pipe = pipe
+        self._stream = stream
         self._recorder = recorder
-        self._poller = select.poll()
-        self._pipes = {descriptor: stream for stream, descriptor in pipes.items()}
-        for descriptor in self._pipes:
-            self._poller.register(descriptor, select.POLLIN)
+        self._stopping = threading.Event()
 
-    @property
-    def open(self) -> bool:
-        """True while some pipe has not ended."""
-        return bool(self._pipes)
-
-    def watch(self, descriptor: int) -> None:
-        """Also wake :meth:`wait` when ``descriptor`` becomes readable."""
-        self._poller.register(descriptor, select.POLLIN)
-
-    def unwatch(self, descriptor: int) -> None:
-        """Stop watching ``descriptor`` (given to :meth:`watch`)."""
-        self._poller.unregister(descriptor)
-
-    def wait(self, timeout: float | None) -> list[int]:
-        """Wait up to ``timeout`` seconds (None: no limit) and record what the pipes hold.
-
-        Returns:
-            The watched (non-pipe) descriptors that are readable.
-        """
-        ready = self._poller.poll(None if timeout is None else max(0.0, timeout) * 1000)
-        others = []
-        for descriptor, _ in ready:
-            if descriptor in self._pipes:
-                self._read(descriptor)
-            else:
-                others.append(descriptor)
-        return others
-
-    def read_to_end(self) -> None:
-        """Record everything until all pipes end."""
-        while self._pipes:
-            self.wait(None)
-
-    def close(self) -> None:
-        """Stop reading: record the pipes' last unfinished lines and close them."""
-        for descriptor in list(self._pipes):
-            self._finish(descriptor)
-
-    def _read(self, descriptor: int) -> None:
+    def run(self) -> None:
+        """Read until the pipe closes or :meth:`stop` is called (then read what is waiting)."""
+        descriptor = self._pipe.fileno()
         try:
-            chunk = os.read(descriptor, READ_BYTES)
-        except OSError as error:
-            log.debug("output_pipe_closed", run_id=self._recorder.name, error=str(error))
-            chunk = b""
-        if chunk:
-            self._recorder.feed(self._pipes[descriptor], chunk)
-        else:
-            self._finish(descriptor)
-
-    def _finish(self, descriptor: int) -> None:
-        stream = self._pipes.pop(descriptor)
-        self._poller.unregister(descriptor)
-        os.close(descriptor)
-        self._recorder.end(stream)
-
-
-class ExitWait:
-    """Waits for a process to end while its output is read.
-
-    Most commands close their pipes as they end, and a blocking ``wait()`` then reaps them at
-    once. Until ``poll_interval`` has passed only the pipes are watched, which spares short
-    commands the cost of a pidfd. Later, or once the pipes closed before a timeout and the
-    process cannot be reaped yet, a pidfd (Linux >= 5.3) in the same ``poll()`` as the pipes
-    wakes us the moment the process ends, even while processes it left behind keep the pipes
-    open. Without pidfds, the process is polled every ``poll_interval``.
-    """
-
-    def __init__(
-        self, process: subprocess.Popen[bytes], reader: PipeReader, poll_interval: float
-    ) -> None:
-        """Follow ``process`` whose output ``reader`` records."""
-        self._process = process
-        self._reader = reader
-        self._poll_interval = poll_interval
-        self._quick_until = time.monotonic() + poll_interval
-        self._pidfd: int | None = None
-        self._pidfd_tried = False
-
-    def until(self, deadline: float | None) -> bool:
-        """Record output until the process ended (True) or ``deadline`` passed (False)."""
-        process, reader = self._process, self._reader
-        try:
-            while process.returncode is None:
-                now = time.monotonic()
-                left = None if deadline is None else deadline - now
-                if left is not None and left <= 0:
-                    return process.poll() is not None
-                if not reader.open and left is None:
-                    process.wait()
-                elif reader.open and now < self._quick_until:
-                    reader.wait(_shorter(left, self._quick_until - now))
-                else:
-                    self._wait_watched(left)
-            return True
+            while not self._stopping.is_set():
+                if not self._read(descriptor, STOP_CHECK_SECONDS):
+                    return
+            for _ in range(LAST_READS):
+                if not self._read(descriptor, 0.0):
+                    return
         finally:
-            if self._pidfd is not None:
-                reader.unwatch(self._pidfd)
-                os.close(self._pidfd)
+            self._pipe.close()
+            self._recorder.end(self._stream)
 
-    def _wait_watched(self, left: float | None) -> None:
-        if not self._pidfd_tried:
-            if not self._reader.open and self._process.poll() is not None:
-                return  # it closed its pipes as it ended: reaped without a pidfd
-            self._pidfd_tried = True
-            self._pidfd = open_pidfd(self._process.pid)
-            if self._pidfd is not None:
-                self._reader.watch(self._pidfd)
-        if self._pidfd is not None:
-            if self._reader.wait(left):
-                self._process.wait()
-        elif not self._reader.open:
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                self._process.wait(timeout=left)
-        else:
-            self._reader.wait(_shorter(left, self._poll_interval))
-            self._process.poll()
+    def _read(self, descriptor: int, timeout: float) -> bool:
+        """Record one chunk if one comes within ``timeout``; False once there is no more."""
+        readable, _, _ = select.select([descriptor], [], [], timeout)
+        if not readable:
+            return timeout > 0  # waiting on: more may come; draining after stop: done
+        chunk = os.read(descriptor, READ_BYTES)
+        if chunk:
+            self._recorder.feed(self._stream, chunk)
+        return bool(chunk)
+
+    def stop(self) -> None:
+        """Ask the thread to stop reading (a pipe kept open by a stray process)."""
+        self._stopping.set()
 
 
-def _shorter(left: float | None, limit: float) -> float:
-    return limit if left is None else min(left, limit)
+def join_all(readers: list[PipeReader], seconds: float) -> bool:
+    """Wait up to ``seconds`` in all for the readers to end; True when they all did."""
+    deadline = time.monotonic() + seconds
+    for reader in readers:
+        reader.join(max(0.0, deadline - time.monotonic()))
+    return not any(reader.is_alive() for reader in readers)
+
+
+def stop_all(readers: list[PipeReader]) -> None:
+    """Stop the readers and wait for them to close their pipes."""
+    for reader in readers:
+        reader.stop()
+    for reader in readers:
+        reader.join()
 
 
 def group_alive(pgid: int) -> bool:
-    """Return True while any process of group ``pgid`` is alive."""
+    """Return True while any process of group ``pgid`` exists (zombies included)."""
     try:
         os.killpg(pgid, 0)
     except ProcessLookupError:
@@ -217,69 +142,15 @@ def wait_group_gone(pgid: int, seconds: float, poll_interval: float) -> bool:
     return True
 
 
-def flush_standard_streams() -> None:
-    """Write out what this process buffered on stdout and stderr (before a child shares them)."""
-    for stream in (sys.stdout, sys.stderr):
-        if stream is not None:
-            with contextlib.suppress(OSError, ValueError):  # closed or broken: nothing to keep
-                stream.flush()
-
-
 def signal_group(pgid: int, signum: signal.Signals) -> None:
     """Send ``signum`` to process group ``pgid`` (gone already is fine)."""
     with contextlib.suppress(ProcessLookupError):
         os.killpg(pgid, signum)
 
 
-def open_pidfd(pid: int) -> int | None:
-    """Return a pidfd of process ``pid``, or None where pidfds are unavailable."""
-    try:
-        return os.pidfd_open(pid)
-    except (AttributeError, OSError):  # not Linux, an old kernel, or a seccomp filter
-        return None
-
-
-def read_until_closed(reader: PipeReader, seconds: float) -> bool:
-    """Record output until every pipe closes (True) or ``seconds`` pass (False)."""
-    deadline = time.monotonic() + seconds
-    while reader.open and (left := deadline - time.monotonic()) > 0:
-        reader.wait(left)
-    return not reader.open
-
-
-_devnull_lock = threading.Lock()
-_devnull: tuple[int, int] | None = None  # (descriptor, device number)
-
-
-def devnull_descriptor() -> int:
-    """Return a read-only descriptor of ``/dev/null``, opened once and kept open.
-
-    Passing it as a process's stdin spares each run the ``open`` and ``close`` that
-    ``subprocess.DEVNULL`` costs. It is close-on-exec, so no child keeps it beyond its own
-    stdin; if the embedding application closed it (or the number now names another file) a
-    new one is opened.
-    """
-    global _devnull
-    with _devnull_lock:
-        if _devnull is not None and _is_device(*_devnull):
-            return _devnull[0]
-        descriptor = os.open(os.devnull, os.O_RDONLY | os.O_CLOEXEC)
-        _devnull = (descriptor, os.fstat(descriptor).st_rdev)
-        return descriptor
-
-
-def _new_devnull_lock_after_fork() -> None:
-    """Give a forked child a free lock (another thread may have held it at the fork)."""
-    global _devnull_lock
-    _devnull_lock = threading.Lock()
-
-
-os.register_at_fork(after_in_child=_new_devnull_lock_after_fork)
-
-
-def _is_device(descriptor: int, device: int) -> bool:
-    try:
-        status = os.fstat(descriptor)
-    except OSError:
-        return False
-    return stat.S_ISCHR(status.st_mode) and status.st_rdev == device
+def flush_standard_streams() -> None:
+    """Write out what this process buffered on stdout and stderr (before a child shares them)."""
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            with contextlib.suppress(OSError, ValueError):  # closed or broken: nothing to keep
+                stream.flush()
