@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     )
     from rompy.domain.execution.spec import ExecutionSpec
     from rompy.domain.grid import Bbox, RegularGrid
+    from rompy.domain.grid_protocol import Grid
     from rompy.domain.model_config import BaseConfig, Command, ModelConfig
     from rompy.domain.model_run import ModelRun
     from rompy.domain.pipeline import PipelineSpec
@@ -59,6 +60,7 @@ _EXPORTS: dict[str, str] = {
     "ModelRun": "rompy.domain.model_run",
     "TimeRange": "rompy.domain.time",
     "RegularGrid": "rompy.domain.grid",
+    "Grid": "rompy.domain.grid_protocol",
     "Bbox": "rompy.domain.grid",
     "ModelConfig": "rompy.domain.model_config",
     "BaseConfig": "rompy.domain.model_config",
@@ -104,6 +106,7 @@ __all__ = [
     "ExecutionSpec",
     "ExecutorUnavailableError",
     "FileView",
+    "Grid",
     "LazyFactory",
     "ModelConfig",
     "ModelRun",

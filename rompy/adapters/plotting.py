@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from rompy.domain.errors import DataSourceError, RompyError
-from rompy.domain.grid import RegularGrid
+from rompy.domain.grid_protocol import Grid
 from rompy.log import get_logger
 
 log = get_logger(__name__)
@@ -86,9 +86,10 @@ def _mesh_arrays(field: Any, x_name: str, y_name: str) -> tuple[Any, Any, Any]:
     return np.asarray(x_coord), np.asarray(y_coord), np.asarray(values)
 
 
-def _grid_outline(grid: RegularGrid) -> tuple[list[float], list[float]]:
-    corners = [*grid.corners(), grid.corners()[0]]
-    return [point[0] for point in corners], [point[1] for point in corners]
+def _grid_outline(grid: Grid) -> tuple[list[float], list[float]]:
+    """The closed outline of any grid, through its boundary points."""
+    xs, ys = (list(map(float, values)) for values in grid.boundary_points())
+    return [*xs, xs[0]], [*ys, ys[0]]
 
 
 def _new_axes(figure: Any) -> tuple[Any, dict[str, Any]]:
@@ -113,7 +114,7 @@ def _add_coastlines(axes: Any) -> None:
 def plot_data_grid(
     dataset: Any,
     variable: str,
-    grid: RegularGrid | None,
+    grid: Grid | None,
     boundary_points: tuple[Any, Any] | None,
     path: Path,
     *,

@@ -14,6 +14,7 @@ import attrs
 
 from rompy.domain.data.specs import DataItem, DataSpec
 from rompy.domain.grid import RegularGrid
+from rompy.domain.grid_protocol import Grid
 from rompy.domain.success import FileView, SuccessCheck
 
 Command = str | tuple[str, ...]
@@ -54,8 +55,12 @@ class ModelConfig:
         """
         return ()
 
-    def model_grid(self) -> RegularGrid | None:
-        """Return the grid data items are cropped to (default none: no spatial crop)."""
+    def model_grid(self) -> Grid | None:
+        """Return the grid data items are cropped to (default none: no spatial crop).
+
+        Any :class:`~rompy.domain.grid_protocol.Grid` will do: a regular grid, or a plugin's
+        curvilinear grid or unstructured mesh.
+        """
         return None
 
 
@@ -92,6 +97,6 @@ class BaseConfig(ModelConfig):
         """Return one item per entry of ``data``, in order."""
         return tuple(DataItem(name=name, spec=spec) for name, spec in self.data.items())
 
-    def model_grid(self) -> RegularGrid | None:
+    def model_grid(self) -> Grid | None:
         """Return ``grid``."""
         return self.grid

@@ -31,7 +31,7 @@ import attrs
 from rompy.domain.data.sources import SourceSpec
 from rompy.domain.data.specs import DataItem
 from rompy.domain.errors import PluginError
-from rompy.domain.grid import RegularGrid
+from rompy.domain.grid_protocol import Grid
 from rompy.domain.time import TimeRange
 
 SpecT_contra = TypeVar("SpecT_contra", bound=SourceSpec, contravariant=True)
@@ -69,7 +69,7 @@ class DataRequest:
     """
 
     item: DataItem
-    grid: RegularGrid | None = None
+    grid: Grid | None = None
     period: TimeRange | None = None
 
 
@@ -152,7 +152,7 @@ class StageRequest:
     """
 
     items: tuple[DataItem, ...]
-    grid: RegularGrid | None = None
+    grid: Grid | None = None
     period: TimeRange | None = None
     staging_dir: Path
     use_cache: bool = True

@@ -25,7 +25,8 @@ import attrs
 from rompy.domain.data.filters import Filter, to_names
 from rompy.domain.data.sources import SourceSpec, is_local, to_uri
 from rompy.domain.errors import ConfigError
-from rompy.domain.grid import Bbox, RegularGrid
+from rompy.domain.grid import Bbox
+from rompy.domain.grid_protocol import Grid
 from rompy.domain.time import TimeRange, TimeWindow
 
 __all__ = [
@@ -309,7 +310,7 @@ class CropWindow:
     time: TimeWindow | None = None
 
 
-def crop_window(spec: DataPoint, grid: RegularGrid | None, period: TimeRange | None) -> CropWindow:
+def crop_window(spec: DataPoint, grid: Grid | None, period: TimeRange | None) -> CropWindow:
     """Compute the crop window of ``spec`` for a grid and a period (pure).
 
     Args:
