@@ -106,6 +106,11 @@ def rompy_after_run(run: ModelRun, outcome: RunOutcome) -> None:
 
 
 @hookspec
+def rompy_before_postprocess(run: ModelRun, spec: PostprocessSpec) -> None:
+    """Observe a run whose outputs are about to be postprocessed as ``spec`` says."""
+
+
+@hookspec
 def rompy_after_postprocess(run: ModelRun, result: PostprocessResult) -> None:
     """Observe the result of postprocessing a run."""
 

@@ -25,6 +25,7 @@ class LifecycleHooks(Protocol):
     rompy_after_generate: _Hook
     rompy_before_run: _Hook
     rompy_after_run: _Hook
+    rompy_before_postprocess: _Hook
     rompy_after_postprocess: _Hook
 
 
@@ -38,6 +39,7 @@ class NoHooks:
     rompy_after_generate = _ignore
     rompy_before_run = _ignore
     rompy_after_run = _ignore
+    rompy_before_postprocess = _ignore
     rompy_after_postprocess = _ignore
 
 

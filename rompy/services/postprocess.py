@@ -14,6 +14,7 @@ log = get_logger(__name__)
 def postprocess(ctx: ServiceContext, run: ModelRun, spec: PostprocessSpec) -> PostprocessResult:
     """Process the outputs of ``run`` with the postprocessor registered for ``spec``."""
     processor = ctx.registry.postprocessor_for(spec)
+    ctx.hooks.rompy_before_postprocess(run=run, spec=spec)
     log.info("postprocess_started", run_id=run.run_id, postprocessor=spec.type)
     request = PostprocessRequest(run_id=run.run_id, staging_dir=run.staging_dir, spec=spec)
     result = processor.process(request)

@@ -125,12 +125,21 @@ def test_lifecycle_hooks_observe_every_stage(world: FakeWorld) -> None:
             seen.append(f"after_run:{outcome.status}")
 
         @hookimpl
+        def rompy_before_postprocess(self, run: ModelRun, spec: Any) -> None:
+            seen.append(f"before_postprocess:{spec.type}")
+
+        @hookimpl
         def rompy_after_postprocess(self, run: ModelRun, result: Any) -> None:
             seen.append("after_postprocess")
 
     spec = PipelineSpec(config=make_run(), backend=FakeExecution(), postprocessor=FakePostprocess())
     fake_app(world, ("observer", Observer())).pipeline(spec)
-    assert ["before_generate", "after_run:succeeded", "after_postprocess"] == seen
+    assert [
+        "before_generate",
+        "after_run:succeeded",
+        f"before_postprocess:{FakePostprocess.type}",
+        "after_postprocess",
+    ] == seen
 
 
 def test_a_staging_error_with_the_staging_dir_present_is_not_blamed_on_skip_generate(
