@@ -24,6 +24,7 @@ from rompy._version import __version__
 if TYPE_CHECKING:
     from rompy.adapters.lazy_factory import LazyFactory
     from rompy.adapters.plotting import field_to_plot, plot_data_grid
+    from rompy.adapters.rendering.files import FilesRenderer
     from rompy.application import App, bootstrap
     from rompy.domain.data.sources import SourceSpec
     from rompy.domain.data.specs import DataItem, DataSpec
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
     from rompy.hookspecs import hookimpl
     from rompy.log import get_logger
     from rompy.ports.execution import RunOutcome
+    from rompy.ports.outputs import OutputReader, OutputRequest
     from rompy.ports.postprocessing import PostprocessRequest, PostprocessResult
 
 _EXPORTS: dict[str, str] = {
@@ -73,6 +75,9 @@ _EXPORTS: dict[str, str] = {
     "PostprocessSpec": "rompy.domain.postprocess.spec",
     "PipelineSpec": "rompy.domain.pipeline",
     "RunOutcome": "rompy.ports.execution",
+    "OutputReader": "rompy.ports.outputs",
+    "OutputRequest": "rompy.ports.outputs",
+    "FilesRenderer": "rompy.adapters.rendering.files",
     "PostprocessRequest": "rompy.ports.postprocessing",
     "PostprocessResult": "rompy.ports.postprocessing",
     "FileView": "rompy.domain.success",
@@ -106,10 +111,13 @@ __all__ = [
     "ExecutionSpec",
     "ExecutorUnavailableError",
     "FileView",
+    "FilesRenderer",
     "Grid",
     "LazyFactory",
     "ModelConfig",
     "ModelRun",
+    "OutputReader",
+    "OutputRequest",
     "PipelineSpec",
     "PluginError",
     "PluginFailedError",

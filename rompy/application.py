@@ -10,7 +10,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -39,6 +39,7 @@ from rompy.serialization.documents import classify_document, pipeline_data
 from rompy.services.context import ServiceContext
 from rompy.services.execute import execute
 from rompy.services.generate import GenerateResult, generate
+from rompy.services.outputs import read_outputs
 from rompy.services.pipeline import PipelineResult, run_pipeline
 from rompy.services.postprocess import postprocess
 
@@ -171,6 +172,20 @@ class App:
         """Postprocess the outputs of ``run``."""
         with plugin_faults_reported(self.plugins.manager, "postprocess"):
             return postprocess(self.context, run, spec)
+
+    def read_outputs(self, run: ModelRun) -> Mapping[str, Any]:
+        """Return the outputs of a finished run as ``xarray.Dataset`` objects, by name.
+
+        The run's model reads them with the output reader its plugin registered (the
+        ``base`` model: the NetCDF files under ``outputs/``).
+
+        Raises:
+            ConfigError: The model has no output reader.
+            StagingError: The run's staging dir does not exist.
+            DataSourceError: An output is missing or unreadable.
+        """
+        with plugin_faults_reported(self.plugins.manager, "reading outputs"):
+            return read_outputs(self.context, run)
 
     def pipeline(self, spec: PipelineSpec, *, use_cache: bool = True) -> PipelineResult:
         """Generate, run and postprocess, stopping at the first failing stage."""

@@ -28,8 +28,9 @@ from rompy.domain.model_run import ModelRun
 from rompy.domain.postprocess.spec import PostprocessSpec
 from rompy.ports.data import DataHandler, SourceOpener
 from rompy.ports.execution import Executor, RunOutcome
+from rompy.ports.outputs import OutputReader
 from rompy.ports.postprocessing import Postprocessor, PostprocessResult
-from rompy.ports.rendering import RenderResult
+from rompy.ports.rendering import RenderResult, TemplateRenderer
 
 PROJECT_NAME = "rompy"
 ENTRY_POINT_GROUP = "rompy"
@@ -42,6 +43,8 @@ RegisterExecutor = Callable[[type[ExecutionSpec], Callable[[], Executor]], None]
 RegisterPostprocessor = Callable[[type[PostprocessSpec], Callable[[], Postprocessor]], None]
 RegisterSource = Callable[[type[SourceSpec], Callable[[], SourceOpener[Any]]], None]
 RegisterData = Callable[[type[DataSpec], Callable[[], DataHandler]], None]
+RegisterRenderer = Callable[[type[ModelConfig], Callable[[], TemplateRenderer]], None]
+RegisterOutputReader = Callable[[type[ModelConfig], Callable[[], OutputReader]], None]
 
 
 @hookspec
@@ -82,6 +85,26 @@ def rompy_register_data(register: RegisterData) -> None:
     Data classes derive from :class:`rompy.domain.data.specs.DataSpec` and are tagged by
     ``model_type``. ``factory()`` returns an object with ``prepare(request, opener)``
     (open, crop and check; write nothing) and ``write(prepared, folder)``.
+    """
+
+
+@hookspec
+def rompy_register_renderers(register: RegisterRenderer) -> None:
+    """Give a model config class its own renderer: ``register(ConfigClass, factory)``.
+
+    Runs of ``ConfigClass`` (and of subclasses without their own) are rendered by
+    ``factory()`` instead of the Jinja renderer; it returns an object with
+    ``render(request) -> RenderResult``, for example a
+    :class:`rompy.FilesRenderer` around a function writing the model's files in code.
+    """
+
+
+@hookspec
+def rompy_register_output_readers(register: RegisterOutputReader) -> None:
+    """Give a model config class its output reader: ``register(ConfigClass, factory)``.
+
+    ``factory()`` returns an object with ``read(request) -> {name: xarray.Dataset}``
+    (see :class:`rompy.ports.outputs.OutputReader`); ``App.read_outputs(run)`` calls it.
     """
 
 

@@ -26,8 +26,11 @@ from rompy.ports.registry import (
     DATA,
     EXECUTORS,
     FAMILIES,
+    MODEL_ADAPTERS,
     MODEL_CONFIGS,
+    OUTPUT_READERS,
     POSTPROCESSORS,
+    RENDERERS,
     SOURCES,
     Registry,
     RegistryBuilder,
@@ -45,6 +48,8 @@ _REGISTRATION_HOOKS = {
     "rompy_register_postprocessors": POSTPROCESSORS,
     "rompy_register_sources": SOURCES,
     "rompy_register_data": DATA,
+    "rompy_register_renderers": RENDERERS,
+    "rompy_register_output_readers": OUTPUT_READERS,
 }
 
 
@@ -185,6 +190,14 @@ def _collect_registrations(
 def _registering_callback(
     builder: RegistryBuilder, family_name: str, plugin: str, registered: dict[str, list[str]]
 ) -> Callable[..., None]:
+    if family_name in MODEL_ADAPTERS:
+        label, models = MODEL_ADAPTERS[family_name], FAMILIES[MODEL_CONFIGS]
+
+        def register_adapter(cls: type, factory: Any = None) -> None:
+            builder.add_model_adapter(family_name, cls, plugin, factory)
+            registered.setdefault(plugin, []).append(f"{label}: {family_tag(cls, models)}")
+
+        return register_adapter
     family = FAMILIES[family_name]
 
     def register(cls: type, factory: Any = None) -> None:

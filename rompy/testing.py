@@ -32,6 +32,7 @@ from rompy.domain.postprocess.spec import PostprocessSpec
 from rompy.hookspecs import RegisterExecutor, RegisterPostprocessor, hookimpl
 from rompy.ports.data import PreparedData, StagedData, StageRequest
 from rompy.ports.execution import ExecutionRequest, RunOutcome
+from rompy.ports.outputs import OutputRequest
 from rompy.ports.postprocessing import PostprocessRequest, PostprocessResult
 from rompy.ports.rendering import RenderRequest, RenderResult
 
@@ -188,6 +189,20 @@ class FakeInspector:
     def exists(self, staging_dir: Path) -> bool:
         """Return True when ``staging_dir`` was rendered."""
         return staging_dir in self.world.staging
+
+
+@attrs.define
+class FakeOutputReader:
+    """Reads a run's outputs from the world: each file of its staging dir, by name, as text.
+
+    Register it for a test's own model config with ``rompy_register_output_readers``.
+    """
+
+    world: FakeWorld
+
+    def read(self, request: OutputRequest) -> dict[str, Any]:
+        """Return the staging dir's files (name → text) in place of datasets."""
+        return dict(self.world.staging.get(request.staging_dir, {}))
 
 
 @attrs.frozen(kw_only=True)

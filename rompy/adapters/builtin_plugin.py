@@ -1,4 +1,4 @@
-"""The built-in plugin: rompy's own model config, executors, postprocessors and data.
+"""The built-in plugin: rompy's model config and its reader, executors, postprocessors, data.
 
 Registered exactly like a third-party plugin. Each adapter module is imported by its
 :class:`~rompy.adapters.lazy_factory.LazyFactory` at the first build, so loading this plugin
@@ -25,6 +25,7 @@ from rompy.domain.postprocess.spec import NoopPostprocess
 from rompy.hookspecs import (
     RegisterExecutor,
     RegisterModelConfig,
+    RegisterOutputReader,
     RegisterPostprocessor,
     hookimpl,
 )
@@ -34,6 +35,12 @@ from rompy.hookspecs import (
 def rompy_register_model_configs(register: RegisterModelConfig) -> None:
     """Register the ``base`` model config."""
     register(BaseConfig)
+
+
+@hookimpl
+def rompy_register_output_readers(register: RegisterOutputReader) -> None:
+    """Register the ``base`` model's reader of its NetCDF outputs."""
+    register(BaseConfig, LazyFactory("rompy.adapters.outputs.netcdf:NetcdfOutputReader"))
 
 
 @hookimpl

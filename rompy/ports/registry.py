@@ -21,13 +21,20 @@ from rompy.domain.model_config import ModelConfig
 from rompy.domain.postprocess.spec import PostprocessSpec
 from rompy.ports.data import DataHandler, SourceOpener
 from rompy.ports.execution import Executor
+from rompy.ports.outputs import OutputReader
 from rompy.ports.postprocessing import Postprocessor
+from rompy.ports.rendering import TemplateRenderer
 
 MODEL_CONFIGS = "model_configs"
 EXECUTORS = "executors"
 POSTPROCESSORS = "postprocessors"
 SOURCES = "sources"
 DATA = "data"
+
+RENDERERS = "renderers"
+OUTPUT_READERS = "output_readers"
+MODEL_ADAPTERS: dict[str, str] = {RENDERERS: "renderer", OUTPUT_READERS: "output reader"}
+"""Adapters registered per model config class (not tagged in YAML), with their labels."""
 
 
 @attrs.frozen(kw_only=True)
@@ -96,6 +103,32 @@ class RegistryBuilder:
     def __init__(self) -> None:
         """Start an empty builder."""
         self._entries: dict[str, dict[str, Registration]] = {name: {} for name in FAMILIES}
+        self._model_adapters: dict[str, dict[str, Registration]] = {
+            kind: {} for kind in MODEL_ADAPTERS
+        }
+
+    def add_model_adapter(self, kind: str, cls: type, plugin: str, factory: Any) -> None:
+        """Register the ``kind`` adapter (renderer, output reader) of model config ``cls``.
+
+        Raises:
+            PluginError: ``cls`` is not a model config, or the model already has one.
+        """
+        label = MODEL_ADAPTERS[kind]
+        if not (isinstance(cls, type) and issubclass(cls, ModelConfig)) or not callable(factory):
+            raise PluginError(
+                f"plugin {plugin!r} registered a {label} for {cls!r}: give a ModelConfig "
+                "subclass and a factory"
+            )
+        tag = family_tag(cls, FAMILIES[MODEL_CONFIGS])
+        existing = self._model_adapters[kind].get(tag)
+        if existing is not None:
+            raise PluginError(
+                f"model_type {tag!r} has two {label}s: from plugin {existing.plugin!r} and "
+                f"from plugin {plugin!r}; uninstall one or block it with ROMPY_DISABLED_PLUGINS"
+            )
+        self._model_adapters[kind][tag] = Registration(
+            tag=tag, cls=cls, plugin=plugin, factory=factory
+        )
 
     def add(self, family_name: str, cls: type, plugin: str, factory: Any = None) -> None:
         """Register ``cls`` (and its adapter ``factory``) in ``family_name`` for ``plugin``.
@@ -124,7 +157,10 @@ class RegistryBuilder:
 
     def freeze(self) -> Registry:
         """Return the immutable registry."""
-        return Registry(families={k: dict(v) for k, v in self._entries.items()})
+        return Registry(
+            families={k: dict(v) for k, v in self._entries.items()},
+            model_adapters={k: dict(v) for k, v in self._model_adapters.items()},
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -132,6 +168,7 @@ class Registry:
     """The frozen set of tagged classes and adapter factories."""
 
     families: Mapping[str, Mapping[str, Registration]]
+    model_adapters: Mapping[str, Mapping[str, Registration]] = attrs.field(factory=dict)
 
     def family(self, family_name: str) -> Mapping[str, Registration]:
         """Return the registrations of ``family_name`` by tag."""
@@ -179,6 +216,25 @@ class Registry:
         """Build the opener registered for ``spec``'s source class."""
         opener: SourceOpener[Any] = self._adapter_for(SOURCES, spec)
         return opener
+
+    def renderer_for(self, config: ModelConfig) -> TemplateRenderer | None:
+        """Build the renderer registered for ``config``'s class, or None (use the default)."""
+        renderer: TemplateRenderer | None = self._model_adapter_for(RENDERERS, config)
+        return renderer
+
+    def output_reader_for(self, config: ModelConfig) -> OutputReader | None:
+        """Build the output reader registered for ``config``'s class, or None."""
+        reader: OutputReader | None = self._model_adapter_for(OUTPUT_READERS, config)
+        return reader
+
+    def _model_adapter_for(self, kind: str, config: ModelConfig) -> Any:
+        """The adapter of the nearest class in ``config``'s MRO that registered one."""
+        entries = self.model_adapters.get(kind, {})
+        for klass in type(config).__mro__:
+            tag = vars(klass).get("model_type")
+            if isinstance(tag, str) and tag in entries:
+                return entries[tag].factory()  # type: ignore[misc]
+        return None
 
     def data_handler_for(self, spec: DataSpec) -> DataHandler:
         """Build the handler registered for ``spec``'s data class."""

@@ -126,15 +126,19 @@ def generate(ctx: ServiceContext, run: ModelRun, *, use_cache: bool = True) -> G
 
 
 def _render(ctx: ServiceContext, run: ModelRun, staged: StagedData) -> RenderResult:
-    """Render the template; discard the staged data if that fails."""
+    """Render the run; discard the staged data if that fails.
+
+    A model that registered its own renderer is rendered by it, any other by the default one.
+    """
     request = RenderRequest(
         template=run.config.template_source(),
         context=template_context(run, ctx.runtime_info),
         staging_dir=run.staging_dir,
         delete_existing=run.delete_existing,
     )
+    renderer = ctx.registry.renderer_for(run.config) or ctx.renderer
     try:
-        return ctx.renderer.render(request)
+        return renderer.render(request)
     except BaseException:
         ctx.stager.discard(staged)
         raise

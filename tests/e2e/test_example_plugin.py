@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+import attrs
 import pytest
 
 from tests.e2e.conftest import REPO, RunCli
@@ -42,3 +43,18 @@ def test_disabling_the_plugin_makes_its_tag_unknown(rompy_cli: RunCli) -> None:
     result = rompy_cli("validate", str(PLUGIN_PIPELINE), env={"ROMPY_DISABLED_PLUGINS": "example"})
     assert 2 == result.returncode
     assert "wave_demo" in result.stderr
+
+
+def test_the_plugins_output_reader_turns_its_table_into_a_dataset(
+    rompy_cli: RunCli, tmp_path: Path
+) -> None:
+    assert 0 == rompy_cli("pipeline", str(PLUGIN_PIPELINE)).returncode
+    import rompy
+
+    app = rompy.bootstrap()
+    run = app.load_run(PLUGIN_PIPELINE)
+    run = attrs.evolve(run, output_dir=tmp_path / run.output_dir)
+
+    (hs,) = app.read_outputs(run).values()
+
+    assert (2.25, "m", 7) == (float(hs.hs.max()), hs.hs.attrs["units"], hs.sizes["time"])

@@ -58,6 +58,15 @@ def faulty_env(tmp_path: Path) -> dict[str, str]:
     return {"PYTHONPATH": str(site)}
 
 
+def exploding_pipeline(tmp_path: Path) -> Path:
+    """A pipeline whose run id makes the faulty plugin's before-run hook raise."""
+    return write(
+        tmp_path / "pipeline.yml",
+        "config: {run_id: explode, config: {model_type: base}}\n"
+        "backend: {type: local, command: 'touch ran'}\n",
+    )
+
+
 def test_a_bug_in_a_plugin_class_names_the_plugin_and_exits_1(
     rompy_cli: RunCli, tmp_path: Path, faulty_env: dict[str, str]
 ) -> None:
@@ -85,11 +94,7 @@ def test_a_mistake_in_the_yaml_for_a_plugin_class_is_still_the_users(
 def test_a_failing_lifecycle_hook_names_the_plugin_and_the_hook(
     rompy_cli: RunCli, tmp_path: Path, faulty_env: dict[str, str]
 ) -> None:
-    pipeline = write(
-        tmp_path / "pipeline.yml",
-        "config: {run_id: explode, config: {model_type: base}}\n"
-        "backend: {type: local, command: 'touch ran'}\n",
-    )
+    pipeline = exploding_pipeline(tmp_path)
 
     result = rompy_cli("pipeline", str(pipeline), env=faulty_env)
 
@@ -104,11 +109,7 @@ def test_a_failing_lifecycle_hook_names_the_plugin_and_the_hook(
 def test_disabling_the_faulty_plugin_lets_the_run_go_ahead(
     rompy_cli: RunCli, tmp_path: Path, faulty_env: dict[str, str]
 ) -> None:
-    pipeline = write(
-        tmp_path / "pipeline.yml",
-        "config: {run_id: explode, config: {model_type: base}}\n"
-        "backend: {type: local, command: 'touch ran'}\n",
-    )
+    pipeline = exploding_pipeline(tmp_path)
 
     result = rompy_cli(
         "pipeline", str(pipeline), env={**faulty_env, "ROMPY_DISABLED_PLUGINS": "faulty"}

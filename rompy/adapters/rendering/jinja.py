@@ -5,9 +5,9 @@ that are not UTF-8 text (or hold NUL bytes) are copied verbatim. Templates run i
 :class:`jinja2.sandbox.SandboxedEnvironment` with :class:`jinja2.StrictUndefined`, so a
 misspelt variable is an error naming the file and line instead of an empty string.
 
-The tree is rendered into a temporary sibling of the staging dir and renamed into place
-only when everything rendered: a failure never leaves a half-written staging dir, and an
-existing staging dir is replaced only when asked (and then only after the new one is ready).
+The tree is written atomically into the staging dir
+(:mod:`rompy.adapters.rendering.staging_dir`): a failure never leaves a half-written
+staging dir, and an existing one is replaced only when asked.
 
 Example:
     >>> renderer = JinjaRenderer()  # doctest: +SKIP
@@ -17,11 +17,8 @@ Example:
 
 from __future__ import annotations
 
-import os
-import shutil
 import stat
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -30,9 +27,9 @@ import jinja2
 import jinja2.bccache
 from jinja2.sandbox import SandboxedEnvironment
 
+from rompy.adapters.rendering.staging_dir import check_staging_target, write_staging_dir
 from rompy.adapters.rendering.template_sources import TemplateEntry, TemplateTree, open_template
-from rompy.adapters.sibling_folders import new_sibling_folder, sibling_name
-from rompy.domain.errors import RompyError, StagingError, TemplateError
+from rompy.domain.errors import RompyError, TemplateError
 from rompy.domain.model_run import DATE_FORMAT
 from rompy.log import get_logger
 from rompy.ports.rendering import RenderRequest, RenderResult
@@ -86,14 +83,10 @@ class JinjaRenderer:
                 a folder that must never be replaced (``/``, home, the current directory).
         """
         staging = request.staging_dir
-        _refuse_protected(staging)
-        if _exists(staging) and not request.delete_existing:
-            raise _already_exists(staging)
+        check_staging_target(request)
         tree = open_template(request.template)
         context = {"_template": request.template, **request.context}
-        with _created_parents(staging.parent), _temporary_sibling(staging) as workdir:
-            files = _TreeWriter(tree, context).write_into(workdir)
-            _move_into_place(workdir, staging, replace=request.delete_existing)
+        files = write_staging_dir(request, _TreeWriter(tree, context).write_into)
         log.info(
             "template_rendered",
             template=request.template,
@@ -279,87 +272,3 @@ def _checked_target(source: PurePosixPath, names: list[str]) -> PurePosixPath:
         f"template path {source} renders to {rendered!r}, {problem} outside the staging "
         "dir; file and folder names must render to relative paths"
     )
-
-
-def _exists(path: Path) -> bool:
-    return path.exists() or path.is_symlink()
-
-
-def _already_exists(staging: Path) -> StagingError:
-    return StagingError(
-        f"staging dir {staging} already exists; pass delete_existing=True "
-        "(--delete-existing on the command line) to replace it, or choose another "
-        "run_id or output_dir"
-    )
-
-
-def _refuse_protected(staging: Path) -> None:
-    target = staging.resolve()
-    protected = {"the current directory": Path.cwd().resolve()}
-    with suppress(RuntimeError):  # no HOME and no password entry: nothing to protect
-        protected["your home directory"] = Path.home().resolve()
-    for label, place in protected.items():
-        if place == target or place.is_relative_to(target):
-            raise StagingError(
-                f"refusing to render into {staging}: it is or contains {label} ({place}); "
-                "choose a dedicated staging dir such as output_dir/run_id"
-            )
-
-
-@contextmanager
-def _created_parents(folder: Path) -> Iterator[None]:
-    """Create ``folder`` and missing ancestors; remove the ones created if the body fails."""
-    missing = [folder, *folder.parents]
-    missing = [path for path in missing if not _exists(path)]
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise StagingError(f"cannot create output dir {folder}: {exc}") from exc
-    try:
-        yield
-    except BaseException:
-        for path in missing:
-            _remove_quietly(path, only_if_empty=True)
-        raise
-
-
-@contextmanager
-def _temporary_sibling(staging: Path) -> Iterator[Path]:
-    """Yield a new empty folder next to ``staging``; remove it unless it was moved away."""
-    workdir = new_sibling_folder(staging, "tmp")
-    try:
-        yield workdir
-    except OSError as exc:
-        raise StagingError(f"cannot write staging dir {staging}: {exc}") from exc
-    finally:
-        if _exists(workdir):
-            _remove_quietly(workdir)
-
-
-def _move_into_place(workdir: Path, staging: Path, *, replace: bool) -> None:
-    if not _exists(staging):
-        os.rename(workdir, staging)
-        return
-    if not replace:
-        raise _already_exists(staging)
-    aside = sibling_name(staging, "old")
-    os.rename(staging, aside)
-    try:
-        os.rename(workdir, staging)
-    except OSError:
-        os.rename(aside, staging)
-        raise
-    _remove_quietly(aside)
-
-
-def _remove_quietly(path: Path, *, only_if_empty: bool = False) -> None:
-    try:
-        if only_if_empty:
-            path.rmdir()
-        elif path.is_symlink() or not path.is_dir():
-            path.unlink()
-        else:
-            shutil.rmtree(path)
-    except OSError as exc:
-        if not only_if_empty:
-            log.warning("staging_cleanup_failed", path=str(path), error=str(exc))

@@ -13,8 +13,10 @@ from typing import Any, ClassVar
 import attrs
 
 from rompy import (
+    DataSourceError,
     FileView,
     ModelConfig,
+    OutputRequest,
     PostprocessRequest,
     PostprocessResult,
     PostprocessSpec,
@@ -90,6 +92,25 @@ def _describe(path: Path, root: Path) -> str:
     return f"{path.relative_to(root)} {path.stat().st_size} {digest}"
 
 
+class WaveDemoReader:
+    """Reads the ``hs.txt`` table a ``wave_demo`` run wrote into a dataset (an OutputReader)."""
+
+    def read(self, request: OutputRequest) -> dict[str, Any]:
+        """Return ``{"hs": Dataset}`` with ``hs`` (metres) over ``time``."""
+        import pandas as pd
+        import xarray as xr
+
+        table = request.staging_dir / "hs.txt"
+        if not table.is_file():
+            raise DataSourceError(f"wave_demo run {request.run_id!r} wrote no {table}")
+        rows = [line.split() for line in table.read_text().splitlines() if line.strip()]
+        times = pd.to_datetime([row[0] for row in rows])
+        heights = [float(row[1]) for row in rows]
+        hs = xr.DataArray(heights, coords={"time": times}, dims="time", attrs={"units": "m"})
+        location = getattr(request.config, "location", "")
+        return {"hs": xr.Dataset({"hs": hs}, attrs={"location": location})}
+
+
 @hookimpl
 def rompy_register_model_configs(register: Any) -> None:
     """Add the ``wave_demo`` model."""
@@ -100,3 +121,9 @@ def rompy_register_model_configs(register: Any) -> None:
 def rompy_register_postprocessors(register: Any) -> None:
     """Add the ``file_summary`` postprocessor."""
     register(FileSummarySpec, FileSummary)
+
+
+@hookimpl
+def rompy_register_output_readers(register: Any) -> None:
+    """Read ``wave_demo`` outputs with :class:`WaveDemoReader`."""
+    register(WaveDemoConfig, WaveDemoReader)
