@@ -35,6 +35,7 @@ from rompy.serialization.families import (
     AttrsHooks,
     register_families,
     register_model_run,
+    register_tagged_components,
     register_time_range,
 )
 from rompy.serialization.messages import INPUT_ERRORS, first_bug, to_config_error
@@ -68,6 +69,7 @@ def make_converter(registry: Registry) -> cattrs.Converter:
     register_time_range(converter)
     register_model_run(converter, attrs_hooks)
     register_families(converter, registry, attrs_hooks)
+    register_tagged_components(converter, attrs_hooks)
     return converter
 
 

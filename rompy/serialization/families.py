@@ -30,6 +30,7 @@ from rompy.ports.registry import (
 )
 from rompy.serialization.hooks import structure_bool, unstructure_datetime
 from rompy.serialization.messages import ExtraKeysError, first_bug, suggest
+from rompy.serialization.tagged import class_tags, with_tag_first, without_own_tag
 
 TAG_DEFAULTS: dict[str, str] = {MODEL_CONFIGS: "base"}
 """Tag assumed when a family member has none (the reference defaults a run's config to base)."""
@@ -85,7 +86,7 @@ def _checked_structure_fn(
     cls: type, generated: Callable[[Any, Any], Any]
 ) -> Callable[[Any, Any], Any]:
     def structure(data: Any, _: Any) -> Any:
-        mapping = require_mapping(data, cls)
+        mapping = without_own_tag(require_mapping(data, cls), cls)
         try:
             return generated(mapping, cls)
         except ClassValidationError as group:
@@ -154,6 +155,20 @@ def register_families(converter: cattrs.Converter, registry: Registry, hooks: At
             family.base, _family_structure_hook(registry, family, hooks)
         )
         converter.register_unstructure_hook(family.base, _family_unstructure_hook(family, hooks))
+
+
+def register_tagged_components(converter: cattrs.Converter, hooks: AttrsHooks) -> None:
+    """Write tagged components (outside the families) with their ``model_type`` first."""
+    bases = tuple(family.base for family in FAMILIES.values())
+
+    def is_component(cls: Any) -> bool:
+        return bool(class_tags(cls)) and not issubclass(cls, bases)
+
+    def unstructure_factory(cls: Any) -> Callable[[Any], dict[str, Any]]:
+        fields_only = hooks.unstructure_fn(cls)
+        return lambda value: with_tag_first(cls, fields_only(value))
+
+    converter.register_unstructure_hook_factory(is_component, unstructure_factory)
 
 
 def _families_of(registry: Registry) -> list[FamilyInfo]:

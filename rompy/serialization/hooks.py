@@ -20,6 +20,7 @@ from cattrs.cols import homogenous_tuple_structure_factory, list_structure_facto
 
 from rompy.domain.errors import ConfigError
 from rompy.domain.time import parse_datetime, parse_interval
+from rompy.serialization.tagged import TAG_KEY, member_for, tagged_members
 
 StructureHook = Callable[[Any, Any], Any]
 
@@ -140,7 +141,10 @@ def sequence_structure_factory(sequence_type: Any, converter: cattrs.Converter) 
 
 
 def union_structure_factory(union_type: Any, converter: cattrs.Converter) -> StructureHook:
-    """Build a hook for ``A | B | None``: exact type matches first, then each member in turn."""
+    """Build a hook for ``A | B | None``: exact type matches first, then each member in turn.
+
+    A union of tagged components picks its member by the value's ``model_type``.
+    """
     members = get_args(union_type)
     optional = type(None) in members
     choices = [member for member in members if member is not type(None)]
@@ -152,9 +156,13 @@ def union_structure_factory(union_type: Any, converter: cattrs.Converter) -> Str
 
         return structure_optional
 
+    tagged = tagged_members(choices)
+
     def structure_union(value: Any, _: Any) -> Any:
         if value is None and optional:
             return None
+        if tagged is not None and isinstance(value, Mapping) and TAG_KEY in value:
+            return converter.structure(value, member_for(value, tagged))
         ordered = sorted(choices, key=lambda member: not _fits(member, value))
         failures: list[Exception] = []
         for member in ordered:

@@ -37,6 +37,7 @@ from rompy.domain.time import TimeRange
 from rompy.ports.registry import FAMILIES, FamilyInfo, Registry
 from rompy.serialization.converter import make_converter
 from rompy.serialization.families import RUN_TYPE, TAG_ALIASES, TAG_DEFAULTS
+from rompy.serialization.tagged import TAG_KEY, class_tags
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 """The JSON Schema dialect of the generated documents."""
@@ -204,6 +205,10 @@ class _SchemaBuilder:
                 return {"oneOf": [{"required": [family.tag_field]}, {"required": [alias]}]}
             if TAG_DEFAULTS.get(family.name) != tag:
                 required.append(family.tag_field)
+            return {}
+        component_tags = class_tags(cls)
+        if component_tags:
+            properties[TAG_KEY] = {"enum": list(component_tags)}
         return {}
 
     def _default_of(self, field: attrs.Attribute[Any]) -> dict[str, Any]:
