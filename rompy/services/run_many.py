@@ -34,18 +34,10 @@ def execute_many(
 ) -> list[RunOutcome]:
     """Generate (unless skipped) every run, then execute them all on ``backend``.
 
-    Every run is generated (or, with ``skip_generate``, found staged) before any executes.
-    A batch executor then runs them together (``rompy_before_run`` for every run, one
-    ``execute_many`` call, ``rompy_after_run`` for every run); another executor runs them
-    one after another, each between its two hooks.
-
-    Args:
-        ctx: The ports to use.
-        runs: The model runs; each needs its own run id and staging dir.
-        backend: Where and how every run executes.
-        max_parallel: At most this many runs at once (batch executors; None: no limit).
-        skip_generate: Use the existing staging dirs instead of generating.
-        use_cache: Reuse (and fill) the data cache when generating.
+    A batch executor gets every request in one ``execute_many`` call (``rompy_before_run``
+    for every run before it, ``rompy_after_run`` after); another executor runs them in turn,
+    each between its two hooks. ``max_parallel`` limits a batch executor's concurrency;
+    ``skip_generate`` and ``use_cache`` are as in :func:`~rompy.services.execute.execute`.
 
     Returns:
         One outcome per run, in the order of ``runs`` (empty for no runs).
