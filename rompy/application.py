@@ -10,7 +10,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -42,6 +42,7 @@ from rompy.services.generate import GenerateResult, generate
 from rompy.services.outputs import read_outputs
 from rompy.services.pipeline import PipelineResult, run_pipeline
 from rompy.services.postprocess import postprocess
+from rompy.services.run_many import execute_many
 
 T = TypeVar("T")
 Source = str | Path
@@ -166,6 +167,35 @@ class App:
         with plugin_faults_reported(self.plugins.manager, "run"):
             return execute(
                 self.context, run, backend, skip_generate=skip_generate, use_cache=use_cache
+            )
+
+    def run_many(
+        self,
+        runs: Sequence[ModelRun],
+        backend: ExecutionSpec,
+        *,
+        max_parallel: int | None = None,
+        skip_generate: bool = False,
+        use_cache: bool = True,
+    ) -> list[RunOutcome]:
+        """Generate (unless skipped) and execute many runs on one ``backend``.
+
+        A backend whose executor runs batches (``slurm``) runs them together, as one job
+        array with at most ``max_parallel`` tasks at once; others run them one by one.
+        Returns one outcome per run, in order.
+
+        Raises:
+            ConfigError: Two runs share a run id or staging dir, or a skipped generate's
+                staging dir does not exist.
+        """
+        with plugin_faults_reported(self.plugins.manager, "run"):
+            return execute_many(
+                self.context,
+                runs,
+                backend,
+                max_parallel=max_parallel,
+                skip_generate=skip_generate,
+                use_cache=use_cache,
             )
 
     def postprocess(self, run: ModelRun, spec: PostprocessSpec) -> PostprocessResult:

@@ -17,7 +17,7 @@ Example:
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
@@ -37,6 +37,8 @@ from rompy.ports.postprocessing import PostprocessRequest, PostprocessResult
 from rompy.ports.rendering import RenderRequest, RenderResult
 
 __all__ = [
+    "FakeBatchExecution",
+    "FakeBatchExecutor",
     "FakeDataStager",
     "FakeExecution",
     "FakeExecutor",
@@ -59,6 +61,7 @@ class FakeWorld:
     Attributes:
         staging: Staging dirs by path, each a dict of relative file name → text.
         executed: Every execution request seen, in order.
+        batches: The requests of every ``execute_many`` call, one list per call.
         postprocessed: Every postprocess request seen, in order.
         rendered: Every render request seen, in order.
         staged: Every data stage request seen, in order.
@@ -67,6 +70,7 @@ class FakeWorld:
 
     staging: dict[Path, dict[str, str]] = attrs.field(factory=dict)
     executed: list[ExecutionRequest] = attrs.field(factory=list)
+    batches: list[list[ExecutionRequest]] = attrs.field(factory=list)
     postprocessed: list[PostprocessRequest] = attrs.field(factory=list)
     rendered: list[RenderRequest] = attrs.field(factory=list)
     staged: list[StageRequest] = attrs.field(factory=list)
@@ -250,6 +254,25 @@ class FakeExecutor:
 
 
 @attrs.frozen(kw_only=True)
+class FakeBatchExecution(FakeExecution):
+    """A :class:`FakeExecution` whose executor also runs many requests in one call."""
+
+    type: ClassVar[str] = "fake_batch"
+
+
+@attrs.define
+class FakeBatchExecutor(FakeExecutor):
+    """A batch executor (:class:`~rompy.ports.execution.BatchExecutor`) in memory."""
+
+    def execute_many(
+        self, requests: Sequence[ExecutionRequest], max_parallel: int | None = None
+    ) -> list[RunOutcome]:
+        """Record the batch in ``world.batches``, then execute each request in order."""
+        self.world.batches.append(list(requests))
+        return [self.execute(request) for request in requests]
+
+
+@attrs.frozen(kw_only=True)
 class FakePostprocess(PostprocessSpec):
     """A postprocessor whose result is told in advance."""
 
@@ -280,8 +303,9 @@ class FakePlugin:
 
     @hookimpl
     def rompy_register_executors(self, register: RegisterExecutor) -> None:
-        """Register the ``fake`` backend."""
+        """Register the ``fake`` and ``fake_batch`` backends."""
         register(FakeExecution, lambda: FakeExecutor(self.world))
+        register(FakeBatchExecution, lambda: FakeBatchExecutor(self.world))
 
     @hookimpl
     def rompy_register_postprocessors(self, register: RegisterPostprocessor) -> None:

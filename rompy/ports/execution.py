@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
@@ -85,5 +85,29 @@ class Executor(Protocol):
         and so does a staging dir that does not exist
         (:class:`~rompy.domain.errors.StagingError`: the services rely on it rather than
         checking every run beforehand).
+        """
+        ...
+
+
+@runtime_checkable
+class BatchExecutor(Executor, Protocol):
+    """An executor that also runs many requests together (a SLURM job array, say).
+
+    The services check for it with ``isinstance`` and hand it every run of a batch at once;
+    an executor without :meth:`execute_many` runs the batch one request after another.
+    """
+
+    def execute_many(
+        self, requests: Sequence[ExecutionRequest], max_parallel: int | None = None
+    ) -> list[RunOutcome]:
+        """Run every request to completion; return one outcome per request, in order.
+
+        Args:
+            requests: The runs to execute, each with its own staging dir.
+            max_parallel: At most this many running at once (None: no limit of rompy's).
+
+        Raises:
+            ExecutorUnavailableError: The engine is unusable.
+            StagingError: A staging dir does not exist.
         """
         ...

@@ -1,4 +1,8 @@
-"""The run use case: execute a generated run and judge whether it really succeeded."""
+"""The run use case: execute a generated run and judge whether it really succeeded.
+
+The steps around the executor call (staging, the request, the hooks and the model's success
+check) are public so that :mod:`rompy.services.run_many` runs many runs the same way.
+"""
 
 from __future__ import annotations
 
@@ -39,6 +43,18 @@ def execute(
         ConfigError: ``skip_generate`` is set but the staging dir does not exist.
         StagingError: The executor could not use the staging dir.
     """
+    stage(ctx, run, skip_generate=skip_generate, use_cache=use_cache)
+    executor = ctx.registry.executor_for(backend)
+    start_run(ctx, run, backend)
+    return finish_run(ctx, run, executor.execute(execution_request(run, backend)))
+
+
+def stage(ctx: ServiceContext, run: ModelRun, *, skip_generate: bool, use_cache: bool) -> None:
+    """Generate ``run``, or, when ``skip_generate`` is set, check its staging dir exists.
+
+    Raises:
+        ConfigError: ``skip_generate`` is set but the staging dir does not exist.
+    """
     if not skip_generate:
         generate(ctx, run, use_cache=use_cache)
     elif not ctx.inspector.exists(run.staging_dir):
@@ -47,23 +63,35 @@ def execute(
             path="skip_generate",
             value=str(run.staging_dir),
         )
-    executor = ctx.registry.executor_for(backend)
-    ctx.hooks.rompy_before_run(run=run, backend=backend)
-    log.info("run_started", run_id=run.run_id, executor=backend.type)
-    request = ExecutionRequest(
+
+
+def execution_request(run: ModelRun, backend: ExecutionSpec) -> ExecutionRequest:
+    """Return the request asking an executor to run ``run`` on ``backend``."""
+    return ExecutionRequest(
         run_id=run.run_id,
         staging_dir=run.staging_dir,
         spec=backend,
         default_command=run.config.default_command(),
     )
-    outcome = _apply_success_check(ctx, run, executor.execute(request))
+
+
+def start_run(ctx: ServiceContext, run: ModelRun, backend: ExecutionSpec) -> None:
+    """Tell the ``rompy_before_run`` hook and the log that ``run`` starts on ``backend``."""
+    ctx.hooks.rompy_before_run(run=run, backend=backend)
+    log.info("run_started", run_id=run.run_id, executor=backend.type)
+
+
+def finish_run(ctx: ServiceContext, run: ModelRun, outcome: RunOutcome) -> RunOutcome:
+    """Judge ``outcome`` by the model's success check, tell the hook and the log; return it."""
+    outcome = apply_success_check(ctx, run, outcome)
     ctx.hooks.rompy_after_run(run=run, outcome=outcome)
     duration = round(outcome.duration, 3)
     log.info("run_finished", run_id=run.run_id, status=outcome.status, duration=duration)
     return outcome
 
 
-def _apply_success_check(ctx: ServiceContext, run: ModelRun, outcome: RunOutcome) -> RunOutcome:
+def apply_success_check(ctx: ServiceContext, run: ModelRun, outcome: RunOutcome) -> RunOutcome:
+    """Turn a succeeded ``outcome`` into a failed one when the model finds no sign of success."""
     if not outcome.ok:
         return outcome
     verdict = run.config.check_success(ctx.inspector.view(run.staging_dir))
