@@ -79,3 +79,11 @@ def require_slurm() -> None:
             "SLURM",
             f"no usable SLURM node (sinfo states: {sorted(states)}); run scripts/engines/slurm.sh",
         )
+
+
+def require_swan() -> None:
+    """Fail (CI) or skip unless the ``swan.exe`` that scripts/engines/swan.sh builds is on PATH."""
+    import shutil
+
+    if shutil.which("swan.exe") is None:
+        engine_missing("SWAN", "swan.exe is not on PATH; run scripts/engines/swan.sh")

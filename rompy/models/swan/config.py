@@ -1,0 +1,188 @@
+"""The SWAN model config: rompy-swan's groups of commands, checked and written as one deck.
+
+``model_type: swan`` (and ``swanconfig``, the tag of rompy-swan's examples). The groups are
+written in SWAN's order: start-up, computational grid, input grids, boundary, initial
+state, physics, propagation, numerics, output, lock-up. Input files the deck reads (a bottom
+grid, a wind file) reach the staging dir as ``data`` items, as for the ``base`` model.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import attrs
+
+from rompy import (
+    ConfigError,
+    DataItem,
+    DataSpec,
+    FileView,
+    Grid,
+    ModelConfig,
+    SuccessCheck,
+    TimeRange,
+)
+from rompy.models.swan.components.boundary import BoundSpec, Initial
+from rompy.models.swan.components.cgrid import CgridRegular
+from rompy.models.swan.components.inpgrid import InpgridRegular, Inpgrids, Wind
+from rompy.models.swan.components.lockup import ComputeNonstat, Lockup
+from rompy.models.swan.components.numerics import Numeric, Prop
+from rompy.models.swan.components.output import Output
+from rompy.models.swan.components.physics import Gen3, Physics
+from rompy.models.swan.components.startup import Mode, Spherical, Startup
+from rompy.models.swan.context import DeckContext
+from rompy.models.swan.judge import judge_run
+from rompy.models.swan.versions import DEFAULT_VERSION, SwanVersion
+
+SWAN_COMMAND = "swan.exe"
+"""The program that runs a deck (``INPUT`` in the working dir)."""
+
+
+@attrs.frozen(kw_only=True)
+class SwanConfig(ModelConfig):
+    """A SWAN run, described as rompy-swan describes it.
+
+    Attributes:
+        template: Accepted for rompy-swan configs; the deck is written in code.
+        swan_version: The SWAN version the deck is written for.
+        check_grids: Refuse a computational grid that leaves an input grid (turn off only
+            to let SWAN itself judge such a deck).
+        startup: PROJECT, SET, MODE, COORDINATES.
+        cgrid: The computational grid.
+        inpgrid: Input grids (bottom, wind, ...) and constant winds.
+        boundary: A parametric boundary.
+        initial: The initial state.
+        physics: Generation, dissipation and non-linear interactions.
+        prop: The propagation scheme.
+        numeric: The convergence criterion.
+        output: Output locations and files.
+        lockup: The computation.
+        data: Input files written into the staging dir, by name (see the data page).
+    """
+
+    model_type: ClassVar[str] = "swan"
+    template: str = "swan:deck-in-code"
+    swan_version: str = DEFAULT_VERSION
+    check_grids: bool = True
+    startup: Startup = attrs.field(factory=Startup)
+    cgrid: CgridRegular
+    inpgrid: Inpgrids | None = None
+    boundary: BoundSpec | None = None
+    initial: Initial | None = None
+    physics: Physics | None = None
+    prop: Prop | None = None
+    numeric: Numeric | None = None
+    output: Output | None = None
+    lockup: Lockup = attrs.field(factory=Lockup)
+    data: dict[str, DataSpec] = attrs.field(factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        """Check what SWAN would refuse or what would run to no purpose."""
+        SwanVersion.parse(self.swan_version)
+        self._check_mode()
+        self._check_wind()
+        if self.check_grids:
+            self._check_input_grids()
+
+    @property
+    def nonstationary(self) -> bool:
+        """Whether MODE says non-stationary."""
+        mode = self.startup.mode or Mode()
+        return mode.kind == "nonstationary"
+
+    def _check_mode(self) -> None:
+        if isinstance(self.lockup.compute, ComputeNonstat) and not self.nonstationary:
+            raise ConfigError(
+                "a non-stationary COMPUTE needs MODE NONSTATIONARY; set startup.mode.kind "
+                "to nonstationary, or use lockup.compute.model_type: stat",
+                path="lockup.compute",
+            )
+
+    def _check_wind(self) -> None:
+        gen = self.physics.gen if self.physics else None
+        if isinstance(gen, Gen3) and not self._has_wind():
+            raise ConfigError(
+                "GEN3 physics with no wind: SWAN grows no waves from nothing; give a wind "
+                "(inpgrid: a wind grid or a constant wind) or choose another physics.gen",
+                path="physics.gen",
+            )
+
+    def _has_wind(self) -> bool:
+        grids = self.inpgrid.inpgrids if self.inpgrid else []
+        return any(
+            isinstance(grid, Wind) or grid.grid_type in ("wind", "wx", "wy") for grid in grids
+        )
+
+    def _check_input_grids(self) -> None:
+        box = self.cgrid.bbox()
+        for index, grid in enumerate(self.inpgrid.inpgrids if self.inpgrid else []):
+            if not isinstance(grid, InpgridRegular):
+                continue
+            minx, miny, maxx, maxy = grid.extent()
+            inside = minx <= box.minx and miny <= box.miny and box.maxx <= maxx and box.maxy <= maxy
+            if not inside:
+                raise ConfigError(
+                    f"the computational grid ({box.minx:g}, {box.miny:g}) to ({box.maxx:g}, "
+                    f"{box.maxy:g}) leaves the {grid.grid_type} input grid ({minx:g}, "
+                    f"{miny:g}) to ({maxx:g}, {maxy:g}); widen the input grid",
+                    path=f"inpgrid.inpgrids[{index}]",
+                )
+
+    def template_source(self) -> str:
+        """The deck is written in code (see :meth:`deck`); this names it in logs."""
+        return self.template
+
+    def default_command(self) -> str:
+        """``swan.exe`` reads ``INPUT`` in the staging dir."""
+        return SWAN_COMMAND
+
+    def data_items(self) -> tuple[DataItem, ...]:
+        """One item per entry of ``data``."""
+        return tuple(DataItem(name=name, spec=spec) for name, spec in self.data.items())
+
+    def model_grid(self) -> Grid | None:
+        """The computational grid."""
+        coordinates = self.startup.coordinates
+        spherical = coordinates is not None and isinstance(coordinates.kind, Spherical)
+        return self.cgrid.model_grid(spherical)
+
+    def check_success(self, outputs: FileView) -> SuccessCheck:
+        """SWAN exits 0 even when it refused to compute: judge from its own files."""
+        expected = self.output.files() if self.output else []
+        return judge_run(outputs, expected)
+
+    def deck(self, period: TimeRange, run_id: str = "") -> str:
+        """The command file (``INPUT``) for a run over ``period``."""
+        context = DeckContext(
+            version=SwanVersion.parse(self.swan_version),
+            period=period,
+            nonstationary=self.nonstationary,
+        )
+        lines = [f"$ SWAN {context.version} command file written by rompy for run {run_id}"]
+        lines += self._group_lines(context)
+        return "\n".join(lines) + "\n"
+
+    def _group_lines(self, context: DeckContext) -> list[str]:
+        groups: list[Any] = [self.startup, self.cgrid, self.inpgrid, self.boundary, self.initial]
+        lines = [line for group in groups if group is not None for line in group.render()]
+        if self.physics is not None:
+            lines += self.physics.render(context.version)
+        for group in (self.prop, self.numeric):
+            lines += group.render() if group is not None else []
+        if self.output is not None:
+            lines += self.output.render(context)
+        return lines + self.lockup.render(context)
+
+
+@attrs.frozen(kw_only=True)
+class SwanConfigComponents(SwanConfig):
+    """The same model under rompy-swan's older tag, ``swanconfig``."""
+
+    model_type: ClassVar[str] = "swanconfig"
+
+
+def deck_files(context: Any) -> dict[str, str]:
+    """The files of a SWAN staging dir, for :class:`rompy.FilesRenderer`: the ``INPUT`` deck."""
+    config = context["config"]
+    runtime = context["runtime"]
+    return {"INPUT": config.deck(runtime["period"], runtime["run_id"])}

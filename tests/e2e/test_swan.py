@@ -1,0 +1,122 @@
+"""The built-in SWAN model drives the real ``swan.exe``: decks run, rejections are reported.
+
+Expected values come from theory, not from an earlier run.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from rompy import bootstrap
+from tests.e2e.conftest import FIXTURES, RunCli
+from tests.engines import require_swan
+
+BASIN = FIXTURES / "swan" / "basin.yml"
+
+
+@pytest.fixture(autouse=True)
+def _swan_installed() -> None:
+    require_swan()
+
+
+def basin(tmp_path: Path, **changes: Any) -> Path:
+    """The basin pipeline with ``changes`` to its model config, next to its bottom file."""
+    document = yaml.safe_load(BASIN.read_text())
+    document["config"]["config"].update(changes)
+    shutil.copy(BASIN.parent / "bottom.txt", tmp_path / "bottom.txt")
+    path = tmp_path / "pipeline.yml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    return path
+
+
+def table_values(path: Path) -> list[list[float]]:
+    """The numbers of a SWAN TABLE file (comment lines start with %)."""
+    rows = [line.split() for line in path.read_text().splitlines() if not line.startswith("%")]
+    return [[float(value) for value in row] for row in rows if row]
+
+
+def test_the_basin_runs_to_a_normal_end_and_writes_its_outputs(
+    rompy_cli: RunCli, tmp_path: Path
+) -> None:
+    result = rompy_cli("pipeline", str(basin(tmp_path)))
+
+    assert 0 == result.returncode, result.stderr
+    staging = tmp_path / "out" / "basin"
+    assert all((staging / name).is_file() for name in ("norm_end", "hsig.nc", "p1.tab"))
+    ((hs, tps, direction),) = table_values(staging / "p1.tab")
+    assert (0.8 < hs < 1.1, 6.0 < tps < 9.0, direction) == (True, True, 270.0)
+
+
+def narrow_bottom() -> dict[str, Any]:
+    """The basin's input grids with a bottom grid a quarter as long as the basin."""
+    inpgrid = yaml.safe_load(BASIN.read_text())["config"]["config"]["inpgrid"]
+    bottom, wind = inpgrid["inpgrids"]
+    return {**inpgrid, "inpgrids": [{**bottom, "dxinp": 500.0}, wind]}
+
+
+def test_a_deck_swan_rejects_is_a_failed_run_quoting_swan(
+    rompy_cli: RunCli, tmp_path: Path
+) -> None:
+    pipeline = basin(tmp_path, inpgrid=narrow_bottom(), check_grids=False)
+
+    result = rompy_cli("pipeline", str(pipeline))
+
+    assert 1 == result.returncode, result.stderr
+    assert "failed at stage run" in result.stdout
+    assert "SWAN reported errors" in result.stdout and "** " in result.stdout
+
+
+def test_the_same_deck_is_refused_before_running_without_the_option(
+    rompy_cli: RunCli, tmp_path: Path
+) -> None:
+    result = rompy_cli("validate", str(basin(tmp_path, inpgrid=narrow_bottom())))
+
+    assert 2 == result.returncode
+    assert "config.config.inpgrid.inpgrids[0]" in result.stderr
+    assert "leaves the bottom input grid" in result.stderr
+
+
+def test_deep_water_without_sources_keeps_the_boundary_hs_along_the_centre_line(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "deep.txt").write_text("500. 500.\n500. 500.\n")
+    points = [500.0, 1000.0, 1500.0, 2000.0]
+    changes = {
+        "cgrid": {
+            "model_type": "regular",
+            "grid": {"xp": 0.0, "yp": 0.0, "xlen": 2000.0, "ylen": 4000.0, "mx": 40, "my": 80},
+            "spectrum": {"mdc": 72, "flow": 0.05, "fhigh": 0.5, "msc": 30},
+        },
+        "inpgrid": {"model_type": "inpgrids", "inpgrids": [{
+            "model_type": "regular", "grid_type": "bottom", "xpinp": 0.0, "ypinp": 0.0,
+            "mxinp": 1, "myinp": 1, "dxinp": 2000.0, "dyinp": 4000.0,
+            "readinp": {"fname1": "deep.txt"},
+        }]},
+        "boundary": {
+            "model_type": "boundspec",
+            "shapespec": {"shape": {"model_type": "jonswap"}, "dspr_type": "power"},
+            "location": {"model_type": "side", "side": "west"},
+            "data": {"model_type": "constantpar", "hs": 1.0, "per": 8.0, "dir": 270.0, "dd": 30.0},
+        },
+        "physics": {"deactivate": {"model_type": "offs", "offs": [
+            {"physics": "wcapping"}, {"physics": "quadrupl"}, {"physics": "windgrowth"},
+        ]}},
+        "output": {
+            "points": {"model_type": "points", "sname": "LINE", "xp": points, "yp": [2000.0] * 4},
+            "table": {"model_type": "table", "sname": "LINE", "format": "noheader",
+                      "fname": "line.tab", "output": ["hsign"]},
+        },
+        "data": {"bottom": {"model_type": "data_blob", "source": str(tmp_path / "deep.txt")}},
+    }  # fmt: skip
+    app = bootstrap()
+    spec = app.load_pipeline(basin(tmp_path, **changes))
+    result = app.pipeline(spec)
+
+    assert result.ok, result.message
+    heights = [row[0] for row in table_values(spec.config.staging_dir / "line.tab")]
+    assert all(abs(hs - 1.0) <= 0.03 for hs in heights), heights
