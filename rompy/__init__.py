@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from rompy.adapters.lazy_factory import LazyFactory
     from rompy.adapters.plotting import field_to_plot, plot_data_grid
     from rompy.adapters.rendering.files import FilesRenderer
+    from rompy.adapters.xarray_engines import load_xarray
     from rompy.application import App, bootstrap
     from rompy.domain.data.sources import SourceSpec
     from rompy.domain.data.specs import DataItem, DataSpec
@@ -78,6 +79,7 @@ _EXPORTS: dict[str, str] = {
     "OutputReader": "rompy.ports.outputs",
     "OutputRequest": "rompy.ports.outputs",
     "FilesRenderer": "rompy.adapters.rendering.files",
+    "load_xarray": "rompy.adapters.xarray_engines",
     "PostprocessRequest": "rompy.ports.postprocessing",
     "PostprocessResult": "rompy.ports.postprocessing",
     "FileView": "rompy.domain.success",
@@ -140,6 +142,7 @@ __all__ = [
     "field_to_plot",
     "get_logger",
     "hookimpl",
+    "load_xarray",
     "plot_data_grid",
 ]
 

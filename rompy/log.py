@@ -210,3 +210,24 @@ def capture_events(level: int = logging.DEBUG) -> Iterator[list[dict[str, Any]]]
     finally:
         root.removeHandler(handler)
         root.setLevel(previous)
+
+
+@contextmanager
+def library_logging_undone() -> Iterator[None]:
+    """Undo what libraries imported meanwhile did to an unconfigured root logger.
+
+    Some libraries call ``logging.basicConfig`` when imported (wavespectra's output
+    modules, loaded as an xarray backend, do); in a host that configured no logging that
+    would suddenly print every library's INFO records, rompy's included, on stderr. When
+    the root logger had no handler before the block, the handlers and level added during
+    it are removed again; a host's own configuration is never touched.
+    """
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    try:
+        yield
+    finally:
+        if not handlers:
+            for handler in [handler for handler in root.handlers if handler not in handlers]:
+                root.removeHandler(handler)
+            root.setLevel(level)

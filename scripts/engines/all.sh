@@ -14,7 +14,7 @@ run_step() {
 }
 
 total_start="$(now_s)"
-for step in docker slurm swan; do
+for step in docker slurm swan swan_image; do
     run_step "$step"
 done
 log "all engines ready in $(elapsed_since "$total_start") s"

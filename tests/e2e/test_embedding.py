@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.engines import require_swan
+
 REPO = Path(__file__).resolve().parents[2]
 
 HOST = """
@@ -69,3 +71,33 @@ def test_the_host_level_decides_what_it_receives(tmp_path: Path, level: str) -> 
         assert levels <= {"WARNING", "ERROR", "CRITICAL"}, result.stderr
     else:
         assert {"DEBUG", "INFO"} <= levels, result.stderr
+
+
+SWAN_HOST = """
+import sys
+from rompy import bootstrap
+app = bootstrap()
+spec = app.load_pipeline(sys.argv[1])
+result = app.pipeline(spec)
+assert result.ok, result.message
+print("hs", round(float(app.read_outputs(spec.config)["p1"].hs[0]), 2))
+"""
+
+
+def test_a_host_running_swan_and_reading_its_outputs_sees_only_its_own_output(
+    tmp_path: Path,
+) -> None:
+    require_swan()
+    for name in ("basin.yml", "bottom.txt"):
+        shutil.copy(REPO / "tests" / "fixtures" / "swan" / name, tmp_path / name)
+
+    result = subprocess.run(
+        [sys.executable, "-c", SWAN_HOST, str(tmp_path / "basin.yml")],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
+
+    assert (0, "") == (result.returncode, result.stderr)
+    assert result.stdout.startswith("hs ") and len(result.stdout.splitlines()) == 1

@@ -9,12 +9,13 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 import yaml
 
 from rompy import bootstrap
 from tests.e2e.conftest import FIXTURES, RunCli
-from tests.engines import require_swan
+from tests.engines import require_docker, require_slurm, require_swan
 
 BASIN = FIXTURES / "swan" / "basin.yml"
 
@@ -50,6 +51,26 @@ def test_the_basin_runs_to_a_normal_end_and_writes_its_outputs(
     assert all((staging / name).is_file() for name in ("norm_end", "hsig.nc", "p1.tab"))
     ((hs, tps, direction),) = table_values(staging / "p1.tab")
     assert (0.8 < hs < 1.1, 6.0 < tps < 9.0, direction) == (True, True, 270.0)
+
+
+def test_the_outputs_read_into_datasets_with_cf_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # the config's paths are relative, as a user writes them
+    app = bootstrap()
+    spec = app.load_pipeline(basin(tmp_path))
+    assert app.pipeline(spec).ok
+
+    outputs = app.read_outputs(spec.config)
+
+    table, block = outputs["p1"], outputs["hsig"]
+    assert (["hs", "tps", "dir"], ["hs", "tps", "dir"]) == (
+        list(table.data_vars),
+        list(block.data_vars),
+    )
+    assert (11, 21) == (block.sizes["y"], block.sizes["x"])
+    at_point = float(block.hs.isel(run=0).sel(x=1000.0, y=500.0))
+    assert abs(at_point - float(table.hs[0])) < 1e-3  # the same point, two outputs
 
 
 def narrow_bottom() -> dict[str, Any]:
@@ -120,3 +141,43 @@ def test_deep_water_without_sources_keeps_the_boundary_hs_along_the_centre_line(
     assert result.ok, result.message
     heights = [row[0] for row in table_values(spec.config.staging_dir / "line.tab")]
     assert all(abs(hs - 1.0) <= 0.03 for hs in heights), heights
+
+
+def hs_field(staging: Path) -> Any:
+    """The Hs map a run wrote (hsig.nc), loaded."""
+    import xarray as xr
+
+    with xr.open_dataset(staging / "hsig.nc") as dataset:
+        return dataset.hs.load()
+
+
+SWAN_IMAGE = "rompy/swan:41.01"
+"""The image scripts/engines/swan_image.sh builds around the installed swan.exe."""
+
+BACKENDS: dict[str, dict[str, Any]] = {
+    "docker": {"type": "docker", "image": SWAN_IMAGE, "timeout": 300},
+    "slurm": {"type": "slurm", "time_limit": "5", "timeout": 300, "poll_interval": 0.5},
+}
+
+
+def test_local_docker_and_slurm_runs_give_identical_hs_fields(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    require_docker(SWAN_IMAGE)
+    require_slurm()
+    monkeypatch.chdir(tmp_path)
+    app = bootstrap()
+    specs = {"local": app.load_pipeline(basin(tmp_path))}
+    for name, backend in BACKENDS.items():
+        (tmp_path / f"{name}.yml").write_text(yaml.safe_dump(backend))
+        spec = app.load_pipeline(basin(tmp_path), backend=tmp_path / f"{name}.yml")
+        specs[name] = attrs.evolve(spec, config=attrs.evolve(spec.config, run_id=f"basin-{name}"))
+
+    results = {name: app.pipeline(spec) for name, spec in specs.items()}
+
+    assert {name: True for name in specs} == {name: r.ok for name, r in results.items()}, {
+        name: r.message for name, r in results.items()
+    }
+    assert ["local", "docker", "slurm"] == [r.outcome.executor for r in results.values()]
+    fields = [hs_field(spec.config.staging_dir) for spec in specs.values()]
+    assert all(fields[0].equals(field) for field in fields[1:])

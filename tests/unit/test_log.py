@@ -131,3 +131,37 @@ def test_a_quieter_cli_configuration_replaces_the_earlier_one() -> None:
         if any(name in line for line in events)
     ]
     assert 2 == len(events)
+
+
+def test_a_library_configuring_an_unconfigured_root_logger_is_undone() -> None:
+    from rompy.log import library_logging_undone
+
+    root = logging.getLogger()
+    saved = list(root.handlers), root.level
+    for handler in saved[0]:
+        root.removeHandler(handler)
+    try:
+        with library_logging_undone():
+            logging.basicConfig(level=logging.INFO)  # as wavespectra does when imported
+            added = list(root.handlers)
+        assert (1, [], saved[1]) == (len(added), root.handlers, root.level)
+    finally:
+        for handler in saved[0]:
+            root.addHandler(handler)
+        root.setLevel(saved[1])
+
+
+def test_a_host_configured_root_logger_is_left_alone() -> None:
+    from rompy.log import library_logging_undone
+
+    root = logging.getLogger()
+    host = logging.NullHandler()
+    root.addHandler(host)
+    try:
+        with library_logging_undone():
+            extra = logging.NullHandler()
+            root.addHandler(extra)
+        assert {host, extra} <= set(root.handlers)
+    finally:
+        root.removeHandler(host)
+        root.removeHandler(extra)

@@ -19,10 +19,13 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from rompy.adapters.xarray_engines import load_xarray
 from rompy.domain.data.expressions import parse_expression
 from rompy.domain.data.filters import Filter, Slice, TimeNormFilter
 from rompy.domain.errors import ConfigError, DataSourceError
 from rompy.log import get_logger
+
+load_xarray()  # xarray backends found once, their logging side effects undone
 
 log = get_logger(__name__)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from rompy.adapters.xarray_engines import load_xarray
 from rompy.domain.errors import DataSourceError
 from rompy.ports.outputs import OutputRequest
 
@@ -34,7 +35,7 @@ class NetcdfOutputReader:
         Raises:
             DataSourceError: No file matches, or a file is not readable NetCDF.
         """
-        import xarray as xr
+        xr = load_xarray()
 
         paths = sorted(request.staging_dir.glob(self.pattern))
         if not paths:

@@ -1,10 +1,10 @@
-"""The SWAN plugin's hooks: the model config and its renderer (the deck written in code)."""
+"""The SWAN plugin's hooks: the model config, its renderer (the deck in code), its reader."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from rompy import FilesRenderer, hookimpl
+from rompy import FilesRenderer, LazyFactory, hookimpl
 from rompy.models.swan.config import SwanConfig, SwanConfigComponents, deck_files
 
 
@@ -19,3 +19,9 @@ def rompy_register_model_configs(register: Any) -> None:
 def rompy_register_renderers(register: Any) -> None:
     """Write the deck in code (subclasses inherit it)."""
     register(SwanConfig, lambda: FilesRenderer(deck_files))
+
+
+@hookimpl
+def rompy_register_output_readers(register: Any) -> None:
+    """Read BLOCK and TABLE outputs into datasets."""
+    register(SwanConfig, LazyFactory("rompy.models.swan.outputs:SwanOutputReader"))

@@ -32,6 +32,7 @@ from rompy.adapters.data.filters import apply_filter, listed_names, subset
 from rompy.adapters.data.netcdf_io import NETCDF_LOCK
 from rompy.adapters.data.sources.files import bounded_chunk_cache, open_within
 from rompy.adapters.data.sources.multifile import release_open_files
+from rompy.adapters.xarray_engines import load_xarray
 from rompy.domain.data.coverage import check_space_coverage, covering_bounds, resolve_time_bounds
 from rompy.domain.data.filters import Slice
 from rompy.domain.data.specs import CropWindow, DataBoundary, DataPoint, crop_window
@@ -52,6 +53,8 @@ KEPT_ENCODING = frozenset(
     {"dtype", "_FillValue", "missing_value", "scale_factor", "add_offset", "units",
      "calendar", "zlib", "complevel", "shuffle"}
 )  # fmt: skip
+
+load_xarray()  # xarray backends found once, their logging side effects undone
 """Encoding carried from the source to the written file (chunk layouts are not)."""
 
 

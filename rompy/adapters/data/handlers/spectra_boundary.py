@@ -33,6 +33,7 @@ from rompy._version import __version__
 from rompy.adapters.data.filters import apply_filter
 from rompy.adapters.data.netcdf_io import NETCDF_LOCK
 from rompy.adapters.data.sources.files import open_within
+from rompy.adapters.xarray_engines import load_xarray
 from rompy.domain.data.coverage import resolve_time_bounds
 from rompy.domain.data.filters import Slice
 from rompy.domain.data.specs import BoundaryWaveStation, crop_window
@@ -130,7 +131,7 @@ def spectral_boundary(
     Raises:
         DataSourceError: The layout is not wavespectra's, or a point has no site in range.
     """
-    import xarray as xr
+    xr = load_xarray()
 
     _require_layout(spectra, site_dim, lon, lat)
     xs, ys = np.asarray(point_x, float).ravel(), np.asarray(point_y, float).ravel()

@@ -49,6 +49,7 @@ from rompy.adapters.data.sources.multifile import (
     lazy_concat,
     read_like,
 )
+from rompy.adapters.xarray_engines import load_xarray
 from rompy.domain.data.file_series import plan_series
 from rompy.domain.data.sources import (
     CsvSource,
@@ -62,6 +63,8 @@ from rompy.domain.errors import DataSourceError, RompyError
 from rompy.domain.time import TimeWindow
 from rompy.log import get_logger
 from rompy.ports.data import SourceOpener
+
+load_xarray()  # xarray backends found once, their logging side effects undone
 
 log = get_logger(__name__)
 

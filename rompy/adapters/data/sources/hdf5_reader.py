@@ -33,6 +33,7 @@ from xarray.conventions import decode_cf_variable
 from xarray.core import indexing
 
 from rompy.adapters.data.netcdf_io import NETCDF_LOCK
+from rompy.adapters.xarray_engines import load_xarray
 
 Key = tuple[Any, ...]
 """An index: one integer or slice per axis."""
@@ -55,6 +56,8 @@ DECODE_OPTIONS = frozenset(
 TIMEDELTA_UNITS = frozenset(
     {"days", "hours", "minutes", "seconds", "milliseconds", "microseconds", "nanoseconds"}
 )
+
+load_xarray()  # xarray backends found once, their logging side effects undone
 """Units xarray may decode to time differences."""
 
 OPEN_FILES = 64

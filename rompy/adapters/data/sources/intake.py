@@ -29,6 +29,7 @@ import os
 from typing import Any
 
 from rompy.adapters.data.sources.identity import canonical_json, source_identity
+from rompy.adapters.xarray_engines import load_xarray
 from rompy.domain.data.sources import IntakeSource, is_local
 from rompy.domain.errors import DataSourceError, RompyError
 from rompy.log import get_logger
@@ -224,7 +225,7 @@ def read_lazily(source: Any) -> Any:
 
 
 def _as_dataset(data: Any, spec: IntakeSource) -> Any:
-    import xarray as xr
+    xr = load_xarray()
 
     if isinstance(data, xr.DataArray):
         return data.to_dataset(name=data.name or spec.dataset_id)

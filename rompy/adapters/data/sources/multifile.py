@@ -43,7 +43,10 @@ from rompy.adapters.data.sources.hdf5_reader import (
     read_like,
     release_open_files,
 )
+from rompy.adapters.xarray_engines import load_xarray
 from rompy.domain.errors import DataSourceError
+
+load_xarray()  # xarray backends found once, their logging side effects undone
 
 __all__ = [
     "CHUNK_CACHE_BYTES",

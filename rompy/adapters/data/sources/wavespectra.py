@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from rompy.adapters.data.sources.identity import canonical_json, source_identity
+from rompy.adapters.xarray_engines import load_xarray
 from rompy.domain.data.sources import WavespectraSource, is_local
 from rompy.domain.errors import DataSourceError, RompyError
 from rompy.log import get_logger
@@ -86,7 +87,7 @@ def _check_exists(spec: WavespectraSource) -> None:
 
 
 def _as_dataset(data: Any, spec: WavespectraSource) -> Any:
-    import xarray as xr
+    xr = load_xarray()
 
     if isinstance(data, xr.DataArray):
         return data.to_dataset(name=data.name or "efth")
