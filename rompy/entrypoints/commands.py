@@ -134,12 +134,20 @@ def cmd_pipeline(app: App, args: argparse.Namespace) -> int:
         result = app.pipeline(spec, use_cache=not args.no_cache)
         if result.ok:
             print(f"pipeline {result.run_id}: ok; results in {spec.config.staging_dir}")
+            _print_postprocessed(result)
         else:
             print(
                 f"pipeline {result.run_id}: failed at stage {result.failed_stage}: {result.message}"
             )
             failures += 1
     return 1 if failures else 0
+
+
+def _print_postprocessed(result: Any) -> None:
+    """Say what the postprocessor wrote, when it wrote files (plots, archives)."""
+    processed = result.postprocessed
+    if processed is not None and processed.outputs:
+        print(f"  {processed.message}: " + ", ".join(Path(path).name for path in processed.outputs))
 
 
 def dispatch(args: argparse.Namespace) -> int:

@@ -181,3 +181,40 @@ def test_local_docker_and_slurm_runs_give_identical_hs_fields(
     assert ["local", "docker", "slurm"] == [r.outcome.executor for r in results.values()]
     fields = [hs_field(spec.config.staging_dir) for spec in specs.values()]
     assert all(fields[0].equals(field) for field in fields[1:])
+
+
+def test_depth_limited_breaking_keeps_hs_below_gamma_times_depth(tmp_path: Path) -> None:
+    gamma, depth = 0.73, 1.0
+    (tmp_path / "flat.txt").write_text(f"{depth} {depth}\n{depth} {depth}\n")
+    changes = {
+        "physics": {
+            "gen": {"model_type": "gen3"},
+            "breaking": {"model_type": "constant", "alpha": 1.0, "gamma": gamma},
+        },
+        "boundary": {
+            "model_type": "boundspec",
+            "location": {"model_type": "side", "side": "west"},
+            "data": {"model_type": "constantpar", "hs": 2.0, "per": 8.0, "dir": 270.0, "dd": 20.0},
+        },
+        "output": {
+            "points": {"model_type": "points", "sname": "LINE", "xp": [200.0, 1000.0, 1800.0],
+                       "yp": [500.0] * 3},
+            "table": {"model_type": "table", "sname": "LINE", "format": "noheader",
+                      "fname": "line.tab", "output": ["hsign"]},
+        },
+        "data": {"bottom": {"model_type": "data_blob", "source": str(tmp_path / "flat.txt")}},
+    }  # fmt: skip
+    document = yaml.safe_load(BASIN.read_text())["config"]["config"]
+    bottom = {**document["inpgrid"]["inpgrids"][0], "readinp": {"fname1": "flat.txt"}}
+    changes["inpgrid"] = {
+        **document["inpgrid"],
+        "inpgrids": [bottom, document["inpgrid"]["inpgrids"][1]],
+    }
+    app = bootstrap()
+    spec = app.load_pipeline(basin(tmp_path, **changes))
+
+    result = app.pipeline(spec)
+
+    assert result.ok, result.message
+    heights = [row[0] for row in table_values(spec.config.staging_dir / "line.tab")]
+    assert all(0.0 < hs <= gamma * depth for hs in heights), heights

@@ -6,6 +6,7 @@ from typing import Any
 
 from rompy import FilesRenderer, LazyFactory, hookimpl
 from rompy.models.swan.config import SwanConfig, SwanConfigComponents, deck_files
+from rompy.models.swan.summary import SwanSummarySpec
 
 
 @hookimpl
@@ -25,3 +26,9 @@ def rompy_register_renderers(register: Any) -> None:
 def rompy_register_output_readers(register: Any) -> None:
     """Read BLOCK and TABLE outputs into datasets."""
     register(SwanConfig, LazyFactory("rompy.models.swan.outputs:SwanOutputReader"))
+
+
+@hookimpl
+def rompy_register_postprocessors(register: Any) -> None:
+    """Add ``swan_summary``: a summary and PNG plots of a run."""
+    register(SwanSummarySpec, LazyFactory("rompy.models.swan.summary:SwanSummary"))
