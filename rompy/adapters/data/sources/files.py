@@ -6,14 +6,12 @@ until the cropped data is written. Without ``chunks`` the data stays in xarray's
 backend arrays (no dask graph to build or schedule); with ``chunks`` it is dask-backed.
 
 A glob or a list of files is ordered by each file's first time and joined along
-``concat_dim`` by :func:`~rompy.adapters.data.sources.multifile.lazy_concat`: a crop then reads only
-the hyperslabs of the files it touches. Only the first file goes through xarray; the
-others are read straight from HDF5 when h5py is installed (see
-:func:`~rompy.adapters.data.sources.multifile.read_like`). Remote NetCDF is downloaded (with
-retries) to a private temporary file first, because the netCDF library reads local files
-only; Zarr is read in place. NetCDF files are opened with a small HDF5 chunk cache
-(:func:`bounded_chunk_cache`), so cropping compressed data holds a few chunks, not 64 MB per
-variable.
+``concat_dim`` (:mod:`~rompy.adapters.data.sources.multifile`): a crop reads only the
+hyperslabs of the files it touches, straight from HDF5 after the first file. Remote
+NetCDF is downloaded (with retries) to a private temporary file first, because the netCDF
+library reads local files only; Zarr is read in place. NetCDF files are opened with a
+small HDF5 chunk cache (:func:`bounded_chunk_cache`): a crop of compressed data holds a few
+chunks, not 64 MB per variable.
 
 Example:
     >>> FileOpener().open(FileSource(uri="wind.nc"))  # doctest: +SKIP
