@@ -103,8 +103,9 @@ def test_the_same_deck_is_refused_before_running_without_the_option(
 
 
 def test_deep_water_without_sources_keeps_the_boundary_hs_along_the_centre_line(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.chdir(tmp_path)  # the run's output_dir is relative
     (tmp_path / "deep.txt").write_text("500. 500.\n500. 500.\n")
     points = [500.0, 1000.0, 1500.0, 2000.0]
     changes = {
@@ -183,7 +184,10 @@ def test_local_docker_and_slurm_runs_give_identical_hs_fields(
     assert all(fields[0].equals(field) for field in fields[1:])
 
 
-def test_depth_limited_breaking_keeps_hs_below_gamma_times_depth(tmp_path: Path) -> None:
+def test_depth_limited_breaking_keeps_hs_below_gamma_times_depth(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # the run's output_dir is relative
     gamma, depth = 0.73, 1.0
     (tmp_path / "flat.txt").write_text(f"{depth} {depth}\n{depth} {depth}\n")
     changes = {
