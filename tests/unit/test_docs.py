@@ -25,7 +25,7 @@ HOOK_FILE = DOCS / "hooks" / "generate_reference.py"
 
 INSTALL_COMMAND = (
     "bash scripts/install.sh     # installs everything (python env, Docker, SLURM, SWAN) "
-    "and runs the quickstart pipeline"
+    "and runs the SWAN example"
 )
 TEST_COMMAND = (
     "bash scripts/test.sh        # runs the whole test suite (installs what it needs), "
