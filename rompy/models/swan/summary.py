@@ -136,6 +136,6 @@ def _figure() -> tuple[Any, Any]:
 def _save(figure: Any, target: Path, dpi: int) -> Path:
     import matplotlib.pyplot as plt
 
-    figure.savefig(target, dpi=dpi, bbox_inches="tight")
+    figure.savefig(target, dpi=dpi)
     plt.close(figure)
     return target
