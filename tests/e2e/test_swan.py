@@ -5,6 +5,7 @@ Expected values come from theory, not from an earlier run.
 
 from __future__ import annotations
 
+import math
 import shutil
 from pathlib import Path
 from typing import Any
@@ -222,3 +223,66 @@ def test_depth_limited_breaking_keeps_hs_below_gamma_times_depth(
     assert result.ok, result.message
     heights = [row[0] for row in table_values(spec.config.staging_dir / "line.tab")]
     assert all(0.0 < hs <= gamma * depth for hs in heights), heights
+
+
+def group_velocity(period: float, depth: float) -> float:
+    """Linear-theory group velocity (m/s) of waves of ``period`` in water of ``depth``."""
+    omega, gravity = 2 * math.pi / period, 9.81
+    k = omega**2 / gravity  # deep-water guess, then Newton on w^2 = g k tanh(k h)
+    for _ in range(50):
+        f = gravity * k * math.tanh(k * depth) - omega**2
+        df = gravity * math.tanh(k * depth) + gravity * k * depth / math.cosh(k * depth) ** 2
+        k -= f / df
+    n = 0.5 * (1 + 2 * k * depth / math.sinh(2 * k * depth))
+    return n * omega / k
+
+
+def test_on_a_gentle_slope_hs_follows_linear_shoaling(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    deep, shallow, length, period = 20.0, 2.0, 4000.0, 10.0
+    (tmp_path / "slope.txt").write_text(f"{deep} {shallow}\n{deep} {shallow}\n")
+    xs = [0.0, 1000.0, 2000.0, 3000.0, 3600.0]
+    changes = {
+        "cgrid": {
+            "model_type": "regular",
+            "grid": {"xp": 0.0, "yp": 0.0, "xlen": length, "ylen": 4000.0, "mx": 80, "my": 40},
+            "spectrum": {"mdc": 72, "flow": 0.04, "fhigh": 0.6, "msc": 36},
+        },
+        "inpgrid": {"model_type": "inpgrids", "inpgrids": [{
+            "model_type": "regular", "grid_type": "bottom", "xpinp": 0.0, "ypinp": 0.0,
+            "mxinp": 1, "myinp": 1, "dxinp": length, "dyinp": 4000.0,
+            "readinp": {"fname1": "slope.txt"},
+        }]},
+        "boundary": {
+            "model_type": "boundspec",
+            "shapespec": {"shape": {"model_type": "jonswap", "gamma": 20.0}},
+            "location": {"model_type": "side", "side": "west"},
+            "data": {"model_type": "constantpar", "hs": 0.3, "per": period, "dir": 270.0,
+                     "dd": 60.0},
+        },
+        "physics": {"deactivate": {"model_type": "offs", "offs": [
+            {"physics": "wcapping"}, {"physics": "quadrupl"}, {"physics": "windgrowth"},
+        ]}},
+        "output": {
+            "points": {"model_type": "points", "sname": "LINE", "xp": xs, "yp": [2000.0] * 5},
+            "table": {"model_type": "table", "sname": "LINE", "format": "noheader",
+                      "fname": "line.tab", "output": ["hsign", "depth"]},
+        },
+        "data": {"bottom": {"model_type": "data_blob", "source": str(tmp_path / "slope.txt")}},
+    }  # fmt: skip
+    app = bootstrap()
+    spec = app.load_pipeline(basin(tmp_path, **changes))
+
+    result = app.pipeline(spec)
+
+    assert result.ok, result.message
+    rows = table_values(spec.config.staging_dir / "line.tab")
+    hs0, depth0 = rows[0]
+    expected = [hs0 * math.sqrt(group_velocity(period, depth0) / group_velocity(period, d))
+                for _, d in rows]  # fmt: skip
+    assert expected[-1] > 1.1 * hs0  # the shallowest point shoals enough to tell
+    assert all(
+        abs(hs - want) <= 0.05 * want for (hs, _), want in zip(rows, expected, strict=True)
+    ), (rows, expected)
