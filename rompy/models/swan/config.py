@@ -163,15 +163,11 @@ class SwanConfig(ModelConfig):
         return "\n".join(lines) + "\n"
 
     def _group_lines(self, context: DeckContext) -> list[str]:
-        groups: list[Any] = [self.startup, self.cgrid, self.inpgrid, self.boundary, self.initial]
-        lines = [line for group in groups if group is not None for line in group.render()]
-        if self.physics is not None:
-            lines += self.physics.render(context.version)
-        for group in (self.prop, self.numeric):
-            lines += group.render() if group is not None else []
-        if self.output is not None:
-            lines += self.output.render(context)
-        return lines + self.lockup.render(context)
+        groups: list[Any] = [
+            self.startup, self.cgrid, self.inpgrid, self.boundary, self.initial, self.physics,
+            self.prop, self.numeric, self.output, self.lockup,
+        ]  # fmt: skip
+        return [line for group in groups if group is not None for line in group.render(context)]
 
 
 @attrs.frozen(kw_only=True)

@@ -15,6 +15,7 @@ from rompy.models.swan.components.base import (
     quoted,
     tag_aliases,
 )
+from rompy.models.swan.context import DeckContext
 
 
 @attrs.frozen(kw_only=True)
@@ -158,7 +159,7 @@ class BoundSpec:
         if dd is not None and self.shapespec.dspr_type == "degrees" and dd > 360:
             raise ConfigError(f"dd {dd} is not a spread in degrees", path="data.dd", value=dd)
 
-    def render(self) -> list[str]:
+    def render(self, context: DeckContext) -> list[str]:
         """The BOUND SHAPESPEC and BOUNDSPEC lines."""
         return [self.shapespec.render(), f"BOUNDSPEC {self.location.render()} {self.data.render()}"]
 
@@ -218,6 +219,6 @@ class Initial:
     model_type_aliases: ClassVar[tuple[str, ...]] = tag_aliases("initial")
     kind: Default | Zero | HotSingle = attrs.field(factory=Default)
 
-    def render(self) -> list[str]:
+    def render(self, context: DeckContext) -> list[str]:
         """The INITIAL line."""
         return [f"INITIAL {self.kind.render()}"]

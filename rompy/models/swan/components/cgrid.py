@@ -8,6 +8,7 @@ import attrs
 
 from rompy import Bbox, ConfigError, RegularGrid
 from rompy.models.swan.components.base import join, keyword_values, positive, tag_aliases
+from rompy.models.swan.context import DeckContext
 
 
 @attrs.frozen(kw_only=True)
@@ -109,7 +110,7 @@ class CgridRegular:
     grid: GridRegular
     spectrum: Spectrum
 
-    def render(self) -> list[str]:
+    def render(self, context: DeckContext) -> list[str]:
         """The CGRID line."""
         return [f"CGRID REGULAR {self.grid.render('c')} {self.spectrum.render()}"]
 

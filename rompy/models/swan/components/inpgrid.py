@@ -19,6 +19,7 @@ from rompy.models.swan.components.base import (
     quoted,
     tag_aliases,
 )
+from rompy.models.swan.context import DeckContext
 
 GridType = Literal[
     "bottom", "wlevel", "current", "vx", "vy", "friction", "wind", "wx", "wy", "npls",
@@ -101,7 +102,7 @@ class InpgridRegular:
     excval: float | None = None
     readinp: ReadInp
 
-    def render(self) -> list[str]:
+    def render(self, context: DeckContext) -> list[str]:
         """The INPGRID and READINP lines."""
         names = ("xpinp", "ypinp", "alpinp", "mxinp", "myinp", "dxinp", "dyinp")
         exception = "" if self.excval is None else f"EXCEPTION excval={self.excval!r}"
@@ -134,7 +135,7 @@ class Wind:
     vel: float = attrs.field(validator=non_negative)
     dir: float
 
-    def render(self) -> list[str]:
+    def render(self, context: DeckContext) -> list[str]:
         """The WIND line."""
         return [f"WIND {keyword_values([('vel', self.vel), ('dir', self.dir)])}"]
 
@@ -151,6 +152,6 @@ class Inpgrids:
     model_type_aliases: ClassVar[tuple[str, ...]] = tag_aliases("inpgrids")
     inpgrids: list[InpgridRegular | Wind] = attrs.field(factory=list)
 
-    def render(self) -> list[str]:
+    def render(self, context: DeckContext) -> list[str]:
         """Every grid's lines, in order."""
-        return [line for grid in self.inpgrids for line in grid.render()]
+        return [line for grid in self.inpgrids for line in grid.render(context)]

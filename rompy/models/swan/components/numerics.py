@@ -7,6 +7,7 @@ from typing import ClassVar
 import attrs
 
 from rompy.models.swan.components.base import join, keyword_values, positive, tag_aliases
+from rompy.models.swan.context import DeckContext
 
 
 @attrs.frozen(kw_only=True)
@@ -29,7 +30,7 @@ class Prop:
     model_type_aliases: ClassVar[tuple[str, ...]] = tag_aliases("prop")
     scheme: Bsbt | None = None
 
-    def render(self) -> list[str]:
+    def render(self, context: DeckContext) -> list[str]:
         """The PROP line."""
         return [join("PROP", self.scheme.render() if self.scheme else "")]
 
@@ -99,6 +100,6 @@ class Numeric:
     model_type_aliases: ClassVar[tuple[str, ...]] = tag_aliases("numeric")
     stop: Stopc | None = None
 
-    def render(self) -> list[str]:
+    def render(self, context: DeckContext) -> list[str]:
         """The NUMERIC line (none without a criterion)."""
         return [f"NUMERIC {self.stop.render()}"] if self.stop else []

@@ -13,6 +13,7 @@ import attrs
 
 from rompy import ConfigError
 from rompy.models.swan.components.base import join, keyword_values, positive, tag_aliases
+from rompy.models.swan.context import DeckContext
 from rompy.models.swan.versions import SwanVersion
 
 
@@ -287,8 +288,8 @@ class Physics:
     triad: Triad | None = None
     deactivate: Offs | None = None
 
-    def render(self, version: SwanVersion) -> list[str]:
+    def render(self, context: DeckContext) -> list[str]:
         """The group's lines."""
         parts = (self.gen, self.quadrupl, self.breaking, self.friction, self.triad)
-        lines = [part.render(version) for part in parts if part is not None]
+        lines = [part.render(context.version) for part in parts if part is not None]
         return lines + (self.deactivate.render_lines() if self.deactivate else [])

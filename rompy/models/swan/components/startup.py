@@ -7,6 +7,7 @@ from typing import ClassVar, Literal
 import attrs
 
 from rompy.models.swan.components.base import join, keyword_values, quoted, tag_aliases
+from rompy.models.swan.context import DeckContext
 
 
 @attrs.frozen(kw_only=True)
@@ -173,7 +174,7 @@ class Startup:
     mode: Mode | None = None
     coordinates: Coordinates | None = None
 
-    def render(self) -> list[str]:
+    def render(self, context: DeckContext) -> list[str]:
         """The group's lines."""
         parts = (self.project, self.set, self.mode, self.coordinates)
         return [part.render() for part in parts if part is not None]

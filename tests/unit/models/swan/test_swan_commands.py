@@ -22,6 +22,7 @@ FIXTURE = Path(__file__).parents[3] / "fixtures" / "swan" / "basin.yml"
 V4101 = SwanVersion.parse("41.01")
 PERIOD = TimeRange(start="2023-01-01T00", end="2023-01-02T00", interval="1h")
 NONSTAT = DeckContext(version=V4101, period=PERIOD, nonstationary=True)
+STAT = DeckContext(version=V4101, period=PERIOD, nonstationary=False)
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +51,7 @@ def test_cgrid_regular_counts_meshes_and_writes_the_spectrum() -> None:
     assert [
         "CGRID REGULAR xpc=110.0 ypc=-35.2 alpc=4.0 xlenc=7.5 ylenc=12.5 mxc=14 myc=24 "
         "CIRCLE mdc=36 flow=0.04 fhigh=1.0"
-    ] == cgrid.render()
+    ] == cgrid.render(STAT)
     assert (15, 25) == (grid.as_regular_grid().nx, grid.as_regular_grid().ny)
 
 
@@ -64,7 +65,7 @@ def test_a_stationary_scalar_grid_writes_no_time_or_vector_headers() -> None:
         "INPGRID BOTTOM REGULAR xpinp=0.0 ypinp=0.0 alpinp=0.0 mxinp=1 myinp=1 dxinp=10.0 "
         "dyinp=10.0 EXCEPTION excval=-99.0",
         "READINP BOTTOM fac=-1.0 fname1='bottom.txt' idla=3 nhedf=0 FREE",
-    ] == bottom.render()
+    ] == bottom.render(STAT)
 
 
 def test_a_wind_grid_reads_vector_headers() -> None:
@@ -80,13 +81,13 @@ def test_boundspec_writes_the_shape_then_the_side_and_parameters() -> None:
     assert [
         "BOUND SHAPESPEC JONSWAP gamma=3.3 PEAK DSPR POWER",
         "BOUNDSPEC SIDE WEST CCW CONSTANT PAR hs=1.0 per=8.0 dir=270.0",
-    ] == boundary.render()
+    ] == boundary.render(STAT)
 
 
 def test_physics_for_4101_leaves_out_the_drag_keyword_it_does_not_know() -> None:
     physics = Physics(gen=Gen3(source_terms=Janssen(cds1=4.5)), quadrupl=Quadrupl(iquad=2))
 
-    assert ["GEN3 JANSSEN cds1=4.5", "QUADRUPL iquad=2"] == physics.render(V4101)
+    assert ["GEN3 JANSSEN cds1=4.5", "QUADRUPL iquad=2"] == physics.render(STAT)
     assert "GEN3 KOMEN DRAG WU" == Gen3().render(SwanVersion.parse("41.45"))
 
 
