@@ -25,6 +25,23 @@ CF_NAMES: dict[str, str] = {
 """SWAN's quantity (and NetCDF variable) names, to the names the datasets use."""
 
 
+TABLE_HEADER_NAMES = {"Hsig": "hs", "TPsmoo": "tps", "Dir": "dir", "Depth": "depth"}
+"""Column names of SWAN's TABLE header, to the dataset names."""
+
+
+def read_table_file(path: Path) -> tuple[list[str], list[list[float]]]:
+    """The column names (from SWAN's header, when it wrote one) and the rows of a TABLE."""
+    names: list[str] = []
+    rows: list[list[float]] = []
+    for line in path.read_text().splitlines():
+        words = line.lstrip("%").split()
+        if line.startswith("%") and words and words[0] in TABLE_HEADER_NAMES and not names:
+            names = [TABLE_HEADER_NAMES.get(word, word.lower()) for word in words]
+        elif not line.startswith("%") and words:
+            rows.append([float(word) for word in words])
+    return names, rows
+
+
 class SwanOutputReader:
     """Reads a SWAN run's BLOCK and TABLE files; an ``OutputReader``."""
 
@@ -88,7 +105,7 @@ def _read_table(request: OutputRequest, table: Any, points: int) -> Any:
     xr = load_xarray()
 
     path = _existing(request, table.fname)
-    rows = np.atleast_2d(np.loadtxt(path, comments="%"))
+    rows = np.atleast_2d(np.array(read_table_file(path)[1], dtype=float))
     if rows.shape[1] != len(table.output) or rows.shape[0] % points:
         raise DataSourceError(
             f"{path} has {rows.shape} values; expected {len(table.output)} columns and a "

@@ -19,12 +19,10 @@ from typing import Any, ClassVar
 import attrs
 
 from rompy import PostprocessRequest, PostprocessResult, PostprocessSpec, load_xarray
+from rompy.models.swan.outputs import read_table_file
 
 SUMMARY_FOLDER = "summary"
 """The folder of the staging dir the summary and plots go to."""
-
-TABLE_HEADER_NAMES = {"Hsig": "hs", "TPsmoo": "tps", "Dir": "dir", "Depth": "depth"}
-"""Column names of SWAN's TABLE header, to the dataset names."""
 
 _ARROWS_PER_SIDE = 15
 
@@ -100,7 +98,7 @@ def _plot_map(hs: Any, direction: Any, target: Path, dpi: int) -> Path:
 
 
 def _summarise_table(path: Path, folder: Path, dpi: int, lines: list[str]) -> Path:
-    names, rows = _read_table(path)
+    names, rows = read_table_file(path)
     heights = [row[names.index("hs")] for row in rows] if "hs" in names else []
     for index, value in enumerate(heights, start=1):
         lines.append(f"{path.name}: point {index}: Hs {value:.3f} m")
@@ -108,19 +106,6 @@ def _summarise_table(path: Path, folder: Path, dpi: int, lines: list[str]) -> Pa
     axes.bar(range(1, len(heights) + 1), heights)
     axes.set(xlabel="output point", ylabel="Hs (m)", title=f"Hs at the points of {path.name}")
     return _save(figure, folder / f"{path.stem}_hs.png", dpi)
-
-
-def _read_table(path: Path) -> tuple[list[str], list[list[float]]]:
-    """The column names (from SWAN's header) and the rows of a TABLE file."""
-    names: list[str] = []
-    rows: list[list[float]] = []
-    for line in path.read_text().splitlines():
-        words = line.lstrip("%").split()
-        if line.startswith("%") and words and words[0] in TABLE_HEADER_NAMES and not names:
-            names = [TABLE_HEADER_NAMES.get(word, word.lower()) for word in words]
-        elif not line.startswith("%") and words:
-            rows.append([float(word) for word in words])
-    return names, rows
 
 
 def _figure() -> tuple[Any, Any]:
