@@ -167,6 +167,12 @@ def get_logger(name: str, **initial_values: Any) -> RompyLogger:
     return RompyLogger(logging.getLogger(name), initial_values)
 
 
+def event_of(record: logging.LogRecord) -> tuple[str, Mapping[str, Any]]:
+    """The event name and context of a record (a foreign record: its message, no context)."""
+    event = getattr(record, "rompy_event", None) or record.getMessage()
+    return event, getattr(record, "rompy_context", None) or {}
+
+
 class _EventList(logging.Handler):
     """A handler that keeps each record as an event dict (see :func:`capture_events`)."""
 
@@ -176,8 +182,7 @@ class _EventList(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         """Keep the record's event, context, level and logger name."""
-        event = getattr(record, "rompy_event", None) or record.getMessage()
-        context = getattr(record, "rompy_context", None) or {}
+        event, context = event_of(record)
         level = record.levelname.lower()
         self.events.append({"event": event, **context, "log_level": level, "logger": record.name})
 

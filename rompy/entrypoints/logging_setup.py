@@ -13,7 +13,7 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
-from rompy.log import ROOT_LOGGER
+from rompy.log import ROOT_LOGGER, event_of
 
 _LEVELS = [logging.DEBUG, logging.INFO, logging.WARNING, logging.ERROR]
 
@@ -51,8 +51,7 @@ class _CliHandler(logging.StreamHandler):  # type: ignore[type-arg]
 
 def event_dict(record: logging.LogRecord) -> dict[str, Any]:
     """Return a record as a structlog-style event dict (event, context, level, timestamp)."""
-    event = getattr(record, "rompy_event", None) or record.getMessage()
-    context = getattr(record, "rompy_context", None) or {}
+    event, context = event_of(record)
     stamp = datetime.fromtimestamp(record.created, UTC).isoformat().replace("+00:00", "Z")
     fields: dict[str, Any] = {"event": event, **context}
     fields.update(level=record.levelname.lower(), timestamp=stamp, logger=record.name)
