@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import attrs
 import pytest
 
 from rompy.domain.errors import ConfigError, StagingError
-from rompy.domain.model_config import BaseConfig
 from rompy.domain.model_run import ModelRun
-from rompy.domain.success import FileView, SuccessCheck
 from rompy.hookspecs import hookimpl
 from rompy.log import capture_events
 from rompy.ports.execution import BatchExecutor, ExecutionRequest, RunOutcome
@@ -23,28 +21,11 @@ from rompy.testing import (
     FakeWorld,
     fake_app,
 )
+from tests.unit.services.test_pipeline_service import PickyModel, PickyPlugin
 
 
 def make_runs(*run_ids: str, **changes: Any) -> list[ModelRun]:
     return [ModelRun(run_id=run_id, output_dir=Path("out"), **changes) for run_id in run_ids]
-
-
-@attrs.frozen(kw_only=True)
-class PickyModel(BaseConfig):
-    """A model that succeeds only when it wrote ``done``."""
-
-    model_type: ClassVar[str] = "picky"
-
-    def check_success(self, outputs: FileView) -> SuccessCheck:
-        if outputs.exists("done"):
-            return SuccessCheck.passed()
-        return SuccessCheck.failed("no 'done' file")
-
-
-class PickyPlugin:
-    @hookimpl
-    def rompy_register_model_configs(self, register: Any) -> None:
-        register(PickyModel)
 
 
 @attrs.define
