@@ -84,7 +84,7 @@ class OutputRecorder:
         }
         self._counts = dict.fromkeys(STREAMS, 0)
         self._pending = dict.fromkeys(STREAMS, b"")
-        self._emit: Callable[..., Any] | None = None
+        self._emit = _line_emitter() if stream else None
 
     @property
     def stdout_path(self) -> Path | None:
@@ -112,7 +112,6 @@ class OutputRecorder:
         Raises:
             StagingError: The staging dir does not exist (it is never created here).
         """
-        self._emit = _line_emitter() if self.stream else None
         if self.capture and not self._files:  # opening twice keeps the files already open
             try:
                 for stream_name in STREAMS:
