@@ -22,13 +22,14 @@ from typing import TYPE_CHECKING, Any
 from rompy._version import __version__
 
 if TYPE_CHECKING:
+    from rompy.adapters.data.handlers.gridded import GriddedHandler
     from rompy.adapters.lazy_factory import LazyFactory
     from rompy.adapters.plotting import field_to_plot, plot_data_grid
     from rompy.adapters.rendering.files import FilesRenderer
     from rompy.adapters.xarray_engines import load_xarray
     from rompy.application import App, bootstrap
     from rompy.domain.data.sources import SourceSpec
-    from rompy.domain.data.specs import DataItem, DataSpec
+    from rompy.domain.data.specs import DataGrid, DataItem, DataSpec
     from rompy.domain.errors import (
         ConfigError,
         DataSourceError,
@@ -53,6 +54,7 @@ if TYPE_CHECKING:
     from rompy.domain.time import TimeRange
     from rompy.hookspecs import hookimpl
     from rompy.log import get_logger
+    from rompy.ports.data import DataRequest, PreparedData
     from rompy.ports.execution import RunOutcome
     from rompy.ports.outputs import OutputReader, OutputRequest
     from rompy.ports.postprocessing import PostprocessRequest, PostprocessResult
@@ -71,6 +73,10 @@ _EXPORTS: dict[str, str] = {
     "ExecutionSpec": "rompy.domain.execution.spec",
     "DataSpec": "rompy.domain.data.specs",
     "DataItem": "rompy.domain.data.specs",
+    "DataGrid": "rompy.domain.data.specs",
+    "DataRequest": "rompy.ports.data",
+    "PreparedData": "rompy.ports.data",
+    "GriddedHandler": "rompy.adapters.data.handlers.gridded",
     "SourceSpec": "rompy.domain.data.sources",
     "LazyFactory": "rompy.adapters.lazy_factory",
     "PostprocessSpec": "rompy.domain.postprocess.spec",
@@ -107,7 +113,9 @@ __all__ = [
     "Bbox",
     "Command",
     "ConfigError",
+    "DataGrid",
     "DataItem",
+    "DataRequest",
     "DataSourceError",
     "DataSpec",
     "ExecutionSpec",
@@ -115,6 +123,7 @@ __all__ = [
     "FileView",
     "FilesRenderer",
     "Grid",
+    "GriddedHandler",
     "LazyFactory",
     "ModelConfig",
     "ModelRun",
@@ -127,6 +136,7 @@ __all__ = [
     "PostprocessRequest",
     "PostprocessResult",
     "PostprocessSpec",
+    "PreparedData",
     "RegularGrid",
     "RompyError",
     "RunFailedError",

@@ -86,6 +86,10 @@ class PreparedData:
         summary: One line for logs (``wind: 24 times x 11 x 9 from file wind.nc``).
         from_cache: The data cache already holds the outputs (``payload`` is then unused and
             nothing was opened).
+        facts: What the handler learned about the data that the model's own files need
+            (a SWAN input grid's origin, spacing and times), as plain JSON values; the
+            renderer sees them as ``staged[<item name>]``. A handler whose items carry facts
+            must prepare every time, so it is not keyed (its ``key_parts`` returns ``None``).
     """
 
     item: DataItem
@@ -94,6 +98,7 @@ class PreparedData:
     cache_parts: Mapping[str, str] | None = None
     summary: str = ""
     from_cache: bool = False
+    facts: Mapping[str, Any] = attrs.field(factory=dict)
 
 
 class DataHandler(Protocol):
@@ -172,11 +177,14 @@ class StagedData:
             staging dir).
         created_dirs: Parent folders created for ``workdir``, deepest first (removed again
             when the data is discarded and they are empty).
+        facts: The facts of each item that has some, by item name (see
+            :attr:`PreparedData.facts`).
     """
 
     workdir: Path | None = None
     files: Mapping[str, tuple[Path, ...]] = attrs.field(factory=dict)
     created_dirs: tuple[Path, ...] = ()
+    facts: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
 
     @property
     def all_files(self) -> tuple[Path, ...]:

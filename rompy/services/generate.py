@@ -59,16 +59,20 @@ def runtime_context(run: ModelRun, info: RuntimeInfo) -> dict[str, Any]:
     return runtime
 
 
-def template_context(run: ModelRun, info: RuntimeInfo) -> dict[str, Any]:
-    """Return the whole template context: ``runtime``, ``config``, ``data`` and ``_template``.
+def template_context(
+    run: ModelRun, info: RuntimeInfo, staged: StagedData | None = None
+) -> dict[str, Any]:
+    """Return the template context: ``runtime``, ``config``, ``data``, ``staged``, ``_template``.
 
     ``data`` maps each data item's name to the file it is written to, relative to the
-    staging dir (``{"wind": "wind.nc"}``).
+    staging dir (``{"wind": "wind.nc"}``); ``staged`` maps an item's name to the facts its
+    handler found (``{"wind": {"mx": 4, ...}}``; empty for most items).
     """
     return {
         "runtime": runtime_context(run, info),
         "config": run.config,
         "data": {item.name: item.output_name for item in run.config.data_items()},
+        "staged": dict(staged.facts) if staged is not None else {},
         "_template": run.config.template_source(),
     }
 
@@ -132,7 +136,7 @@ def _render(ctx: ServiceContext, run: ModelRun, staged: StagedData) -> RenderRes
     """
     request = RenderRequest(
         template=run.config.template_source(),
-        context=template_context(run, ctx.runtime_info),
+        context=template_context(run, ctx.runtime_info, staged),
         staging_dir=run.staging_dir,
         delete_existing=run.delete_existing,
     )

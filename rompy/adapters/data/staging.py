@@ -50,9 +50,6 @@ log = get_logger(__name__)
 DEFAULT_LIMIT = 4
 """Data items written at once."""
 
-ITEMS_PATH = "config.data"
-"""Where a run's data items are in its config (the stager names failing items by it)."""
-
 
 class RegistryOpener:
     """A SourceOpener dispatching on the source spec's class through the registry."""
@@ -113,7 +110,7 @@ class LocalDataStager:
             try:
                 prepared.append(self._prepare(item, request, opener))
             except (DataSourceError, ConfigError) as error:
-                failures.append((item.name, _naming_item(error, item.name)))
+                failures.append((item.name, _naming_item(error, item)))
         _raise_failures(failures)
         for ready in prepared:
             log.info("data_checked", summary=ready.summary)
@@ -172,7 +169,8 @@ class LocalDataStager:
             remove_tree(workdir)
             _remove_empty(created)
             raise
-        return StagedData(workdir=workdir, files=files, created_dirs=created)
+        facts = {ready.item.name: ready.facts for ready in prepared if ready.facts}
+        return StagedData(workdir=workdir, files=files, created_dirs=created, facts=facts)
 
     def _writer(
         self, ready: PreparedData, workdir: Path, request: StageRequest, opener: RegistryOpener
@@ -266,28 +264,34 @@ def _refuse_duplicate_outputs(request: StageRequest) -> None:
             raise ConfigError(
                 f"data items {earlier!r} and {item.name!r} both write {item.output_name!r}; "
                 "give one of them another id or filename",
-                path=f"{ITEMS_PATH}.{item.name}",
+                path=item.config_path,
             )
 
 
-def _naming_item(error: RompyError, name: str) -> RompyError:
+def _naming_item(error: RompyError, item: DataItem) -> RompyError:
     """The same error, naming the item.
 
-    A ConfigError's path (relative to the item's spec) gains ``config.data.<name>``; other
-    errors' messages start with the item's name.
+    A ConfigError's path (relative to the item's spec) gains the item's place in the config
+    (``config.data.<name>``); other errors' messages start with the item's name, or with its
+    place when it is not under ``config.data``.
     """
+    name = item.name
     named = (f"{name}:", f"{name} ")
     if isinstance(error, ConfigError):
         if error.path.startswith("config."):
             return error
-        item_path = f"{ITEMS_PATH}.{name}"
+        item_path = item.config_path
         path = f"{item_path}.{error.path}" if error.path else item_path
         message = error.message.removeprefix(f"{name}: ")
         return type(error)(message, path=path, value=error.value)
     text = str(error)
-    if text.startswith(named):
+    if item.path:  # an item outside config.data is named by its place
+        text = f"{item.path}: {text}"
+    elif text.startswith(named):
         return error
-    renamed = type(error)(f"{name}: {text}")
+    else:
+        text = f"{name}: {text}"
+    renamed = type(error)(text)
     renamed.__cause__ = error
     return renamed
 

@@ -279,15 +279,23 @@ class DataItem:
         name: The item's name (the key under ``data``, or the model's field name).
         spec: What to fetch.
         filename: Path relative to the staging dir; the spec's default when empty.
+        path: Where the item is in the config, for messages (``config.inpgrid.bottom``);
+            ``config.data.<name>`` when empty.
     """
 
     name: str
     spec: DataSpec
     filename: str = ""
+    path: str = ""
 
     def __attrs_post_init__(self) -> None:
         """Refuse output paths that would leave the staging dir."""
         _check_relative(self.output_name, "filename" if self.filename else "name")
+
+    @property
+    def config_path(self) -> str:
+        """Where the item is in the config (``config.data.<name>`` unless told)."""
+        return self.path or f"config.data.{self.name}"
 
     @property
     def output_name(self) -> str:

@@ -8,6 +8,7 @@ grid, a wind file) reach the staging dir as ``data`` items, as for the ``base`` 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import attrs
@@ -24,6 +25,7 @@ from rompy import (
 )
 from rompy.models.swan.components.boundary import BoundSpec, Initial
 from rompy.models.swan.components.cgrid import CgridRegular
+from rompy.models.swan.components.data_interface import DataInterface
 from rompy.models.swan.components.inpgrid import InpgridRegular, Inpgrids, Wind
 from rompy.models.swan.components.lockup import ComputeNonstat, Lockup
 from rompy.models.swan.components.numerics import Numeric, Prop
@@ -49,7 +51,8 @@ class SwanConfig(ModelConfig):
             to let SWAN itself judge such a deck).
         startup: PROJECT, SET, MODE, COORDINATES.
         cgrid: The computational grid.
-        inpgrid: Input grids (bottom, wind, ...) and constant winds.
+        inpgrid: Input grids (bottom, wind, ...): read from files the run stages
+            (``inpgrids``) or taken from data sources (``data_interface``).
         boundary: A parametric boundary.
         initial: The initial state.
         physics: Generation, dissipation and non-linear interactions.
@@ -66,7 +69,7 @@ class SwanConfig(ModelConfig):
     check_grids: bool = True
     startup: Startup = attrs.field(factory=Startup)
     cgrid: CgridRegular
-    inpgrid: Inpgrids | None = None
+    inpgrid: Inpgrids | DataInterface | None = None
     boundary: BoundSpec | None = None
     initial: Initial | None = None
     physics: Physics | None = None
@@ -108,6 +111,8 @@ class SwanConfig(ModelConfig):
             )
 
     def _has_wind(self) -> bool:
+        if isinstance(self.inpgrid, DataInterface):
+            return self.inpgrid.has_wind()
         grids = self.inpgrid.inpgrids if self.inpgrid else []
         return any(
             isinstance(grid, Wind) or grid.grid_type in ("wind", "wx", "wy") for grid in grids
@@ -115,7 +120,9 @@ class SwanConfig(ModelConfig):
 
     def _check_input_grids(self) -> None:
         box = self.cgrid.bbox()
-        for index, grid in enumerate(self.inpgrid.inpgrids if self.inpgrid else []):
+        if not isinstance(self.inpgrid, Inpgrids):
+            return  # the data layer checks that data sources cover the grid
+        for index, grid in enumerate(self.inpgrid.inpgrids):
             if not isinstance(grid, InpgridRegular):
                 continue
             minx, miny, maxx, maxy = grid.extent()
@@ -137,8 +144,11 @@ class SwanConfig(ModelConfig):
         return SWAN_COMMAND
 
     def data_items(self) -> tuple[DataItem, ...]:
-        """One item per entry of ``data``."""
-        return tuple(DataItem(name=name, spec=spec) for name, spec in self.data.items())
+        """One item per entry of ``data``, and one per field of a ``data_interface``."""
+        items = tuple(DataItem(name=name, spec=spec) for name, spec in self.data.items())
+        if isinstance(self.inpgrid, DataInterface):
+            items += self.inpgrid.data_items()
+        return items
 
     def model_grid(self) -> Grid | None:
         """The computational grid."""
@@ -151,12 +161,22 @@ class SwanConfig(ModelConfig):
         expected = self.output.files() if self.output else []
         return judge_run(outputs, expected)
 
-    def deck(self, period: TimeRange, run_id: str = "") -> str:
-        """The command file (``INPUT``) for a run over ``period``."""
+    def deck(
+        self, period: TimeRange, run_id: str = "", staged: Mapping[str, Any] | None = None
+    ) -> str:
+        """The command file (``INPUT``) for a run over ``period``.
+
+        Args:
+            period: The run's period.
+            run_id: Named in the deck's first line.
+            staged: The facts of the staged data items, by name (``data_interface`` grids
+                are rendered from them).
+        """
         context = DeckContext(
             version=SwanVersion.parse(self.swan_version),
             period=period,
             nonstationary=self.nonstationary,
+            staged=staged or {},
         )
         lines = [f"$ SWAN {context.version} command file written by rompy for run {run_id}"]
         lines += self._group_lines(context)
@@ -181,4 +201,5 @@ def deck_files(context: Any) -> dict[str, str]:
     """The files of a SWAN staging dir, for :class:`rompy.FilesRenderer`: the ``INPUT`` deck."""
     config = context["config"]
     runtime = context["runtime"]
-    return {"INPUT": config.deck(runtime["period"], runtime["run_id"])}
+    deck = config.deck(runtime["period"], runtime["run_id"], context.get("staged"))
+    return {"INPUT": deck}

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 import attrs
 
@@ -24,11 +25,14 @@ class DeckContext:
         version: The target SWAN version.
         period: The run's period (its interval is the default time step).
         nonstationary: Whether the run is non-stationary (``MODE NONSTATIONARY``).
+        staged: What the data layer found about each staged data item, by item name (the
+            geometry and times of the input grids it wrote).
     """
 
     version: SwanVersion
     period: TimeRange
     nonstationary: bool
+    staged: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
 
 
 def swan_time(moment: datetime) -> str:

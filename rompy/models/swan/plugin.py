@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rompy import FilesRenderer, LazyFactory, hookimpl
+from rompy.models.swan.components.data_interface import SwanDataGrid
 from rompy.models.swan.config import SwanConfig, SwanConfigComponents, deck_files
 from rompy.models.swan.summary import SwanSummarySpec
 
@@ -32,3 +33,9 @@ def rompy_register_output_readers(register: Any) -> None:
 def rompy_register_postprocessors(register: Any) -> None:
     """Add ``swan_summary``: a summary and PNG plots of a run."""
     register(SwanSummarySpec, LazyFactory("rompy.models.swan.summary:SwanSummary"))
+
+
+@hookimpl
+def rompy_register_data(register: Any) -> None:
+    """Add ``swan_grid``: a field cropped from a data source and written for READINP."""
+    register(SwanDataGrid, LazyFactory("rompy.models.swan.forcing:SwanGridHandler"))

@@ -72,11 +72,19 @@ def _is_swan_map(path: Path) -> bool:
 def _summarise_map(path: Path, folder: Path, dpi: int, lines: list[str]) -> Path:
     xr = load_xarray()
     with xr.open_dataset(path) as dataset:
-        hs = dataset.hs.squeeze(drop=True).load()
-        direction = dataset.theta0.squeeze(drop=True).load() if "theta0" in dataset else None
+        hs = dataset.hs.load()
+        direction = dataset.theta0.load() if "theta0" in dataset else None
+    when = ""
+    if "time" in hs.dims and hs.sizes["time"] > 1:  # the map of the time of the largest Hs
+        index = int(hs.max([dim for dim in hs.dims if dim != "time"]).argmax(dim="time"))
+        when = f" at {str(hs.time.values[index])[:19]}"
+        hs = hs.isel(time=index)
+        direction = None if direction is None else direction.isel(time=index)
+    hs = hs.squeeze(drop=True)
+    direction = None if direction is None else direction.squeeze(drop=True)
     peak = hs.where(hs == hs.max(), drop=True)
     x, y = float(peak.x.values.ravel()[0]), float(peak.y.values.ravel()[0])
-    lines.append(f"{path.name}: max Hs {float(hs.max()):.3f} m at x={x:g}, y={y:g}")
+    lines.append(f"{path.name}: max Hs {float(hs.max()):.3f} m{when} at x={x:g}, y={y:g}")
     return _plot_map(hs, direction, folder / f"{path.stem}_hs.png", dpi)
 
 
@@ -100,12 +108,38 @@ def _plot_map(hs: Any, direction: Any, target: Path, dpi: int) -> Path:
 def _summarise_table(path: Path, folder: Path, dpi: int, lines: list[str]) -> Path:
     names, rows = read_table_file(path)
     heights = [row[names.index("hs")] for row in rows] if "hs" in names else []
-    for index, value in enumerate(heights, start=1):
-        lines.append(f"{path.name}: point {index}: Hs {value:.3f} m")
+    count = _point_count(path) or len(heights)
+    series = [heights[index::count] for index in range(count)] if count else []
     figure, axes = _figure()
-    axes.bar(range(1, len(heights) + 1), heights)
-    axes.set(xlabel="output point", ylabel="Hs (m)", title=f"Hs at the points of {path.name}")
+    for index, values in enumerate(series, start=1):
+        if len(values) == 1:
+            lines.append(f"{path.name}: point {index}: Hs {values[0]:.3f} m")
+        else:
+            last, top = values[-1], max(values)
+            lines.append(f"{path.name}: point {index}: Hs {last:.3f} m at the end, max {top:.3f} m")
+            axes.plot(range(len(values)), values, marker="o", label=f"point {index}")
+    if series and all(len(values) == 1 for values in series):
+        axes.bar(range(1, count + 1), [values[0] for values in series])
+        axes.set(xlabel="output point")
+    else:
+        axes.legend()
+        axes.set(xlabel="output time (step)")
+    axes.set(ylabel="Hs (m)", title=f"Hs at the points of {path.name}")
     return _save(figure, folder / f"{path.stem}_hs.png", dpi)
+
+
+def _point_count(table: Path) -> int:
+    """How many points the table's point set has, from the deck (``POINTS 'SNAME' x y ...``)."""
+    header = table.read_text(errors="replace")[:2000]
+    name = next((word[6:] for word in header.split() if word.startswith("Table:")), "")
+    deck = table.with_name("INPUT")
+    if not name or not deck.is_file():
+        return 0
+    for line in deck.read_text(errors="replace").splitlines():
+        words = line.split()
+        if len(words) > 2 and words[0] == "POINTS" and words[1].strip("'") == name:
+            return (len(words) - 2) // 2
+    return 0
 
 
 def _figure() -> tuple[Any, Any]:

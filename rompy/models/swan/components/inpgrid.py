@@ -15,11 +15,12 @@ from rompy.models.swan.components.base import (
     join,
     keyword_values,
     non_negative,
+    number,
     positive,
     quoted,
     tag_aliases,
 )
-from rompy.models.swan.context import DeckContext
+from rompy.models.swan.context import DeckContext, Times
 
 GridType = Literal[
     "bottom", "wlevel", "current", "vx", "vy", "friction", "wind", "wx", "wy", "npls",
@@ -87,6 +88,8 @@ class InpgridRegular:
         dyinp: Mesh size along y.
         excval: Value marking points without data (land in a bottom grid).
         readinp: How the values are read.
+        nonstationary: The times of a field that changes in time (``NONSTATIONARY tbeginp
+            deltinp tendinp``); the run's period fills what is left out.
     """
 
     model_type: ClassVar[str] = "regular"
@@ -101,17 +104,32 @@ class InpgridRegular:
     dyinp: float = attrs.field(validator=positive)
     excval: float | None = None
     readinp: ReadInp
+    nonstationary: Times | None = None
 
     def render(self, context: DeckContext) -> list[str]:
-        """The INPGRID and READINP lines."""
-        names = ("xpinp", "ypinp", "alpinp", "mxinp", "myinp", "dxinp", "dyinp")
-        exception = "" if self.excval is None else f"EXCEPTION excval={self.excval!r}"
+        """The INPGRID and READINP lines.
+
+        With times the values are written without names: SWAN 41.01 reads no unnamed
+        value (the times) after a named one ("No value for variable DELTINP").
+        """
+        times = self.nonstationary
+        named = times is None
+        exception = ""
+        if self.excval is not None:
+            exception = f"EXCEPTION {'excval=' if named else ''}{number(self.excval)}"
         inpgrid = join(
             f"INPGRID {self.grid_type.upper()} REGULAR",
-            keyword_values((name, getattr(self, name)) for name in names),
+            self._geometry(named),
             exception,
+            f"NONSTATIONARY {times.render_closed(context)}" if times else "",
         )
-        return [inpgrid, self.readinp.render(self.grid_type, nonstationary=False)]
+        return [inpgrid, self.readinp.render(self.grid_type, nonstationary=not named)]
+
+    def _geometry(self, named: bool) -> str:
+        names = ("xpinp", "ypinp", "alpinp", "mxinp", "myinp", "dxinp", "dyinp")
+        if named:
+            return keyword_values((name, getattr(self, name)) for name in names)
+        return " ".join(number(getattr(self, name)) for name in names)
 
     def extent(self) -> tuple[float, float, float, float]:
         """``(minx, miny, maxx, maxy)`` of the grid's points (unrotated grids)."""

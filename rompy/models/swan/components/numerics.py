@@ -51,11 +51,16 @@ class Stat:
 
 @attrs.frozen(kw_only=True)
 class Nonstat:
-    """Iterations per time step. Attributes: mxitns: most iterations per step."""
+    """Iterations per time step.
+
+    Attributes:
+        mxitns: Most iterations per step; always written, as SWAN 41.01 requires a value
+            after ``NONSTATIONARY`` ("No value for variable MXITNS"); 1 is the manual's default.
+    """
 
     model_type: ClassVar[str] = "nonstat"
     model_type_aliases: ClassVar[tuple[str, ...]] = tag_aliases("nonstat")
-    mxitns: int | None = attrs.field(default=None, validator=positive)
+    mxitns: int = attrs.field(default=1, validator=positive)
 
     def render(self) -> str:
         """``NONSTATIONARY mxitns=...``."""
