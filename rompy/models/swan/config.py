@@ -23,12 +23,13 @@ from rompy import (
     SuccessCheck,
     TimeRange,
 )
-from rompy.models.swan.components.boundary import BoundSpec, Initial
+from rompy.models.swan.components.boundary import BoundSpec
 from rompy.models.swan.components.cgrid import CgridRegular
 from rompy.models.swan.components.data_interface import DataInterface
+from rompy.models.swan.components.initial import Initial
 from rompy.models.swan.components.inpgrid import InpgridRegular, Inpgrids, Wind
 from rompy.models.swan.components.lockup import ComputeNonstat, Lockup
-from rompy.models.swan.components.numerics import Numeric, Prop
+from rompy.models.swan.components.numerics import Gse, Numeric, Prop
 from rompy.models.swan.components.output import Output
 from rompy.models.swan.components.physics import Gen3, Physics
 from rompy.models.swan.components.startup import Mode, Spherical, Startup
@@ -84,6 +85,7 @@ class SwanConfig(ModelConfig):
         SwanVersion.parse(self.swan_version)
         self._check_mode()
         self._check_wind()
+        self._check_commands()
         if self.check_grids:
             self._check_input_grids()
 
@@ -135,6 +137,43 @@ class SwanConfig(ModelConfig):
                     path=f"inpgrid.inpgrids[{index}]",
                 )
 
+    def _check_commands(self) -> None:
+        """Boundaries on the grid, GSE where SWAN takes it, quantities the version knows."""
+        try:
+            if self.boundary is not None:
+                self.boundary.check_on(self.cgrid.grid)
+        except ConfigError as error:
+            raise error.with_path_prefix("boundary") from None
+        try:
+            if self.output is not None:
+                self.output.check_version(SwanVersion.parse(self.swan_version))
+        except ConfigError as error:
+            raise error.with_path_prefix("output") from None
+        if isinstance(self.prop.scheme if self.prop else None, Gse) and not self.nonstationary:
+            raise ConfigError(
+                "PROP GSE counters the garden-sprinkler effect of the S&L scheme, which SWAN "
+                "uses in non-stationary runs only; use MODE NONSTATIONARY or PROP BSBT",
+                path="prop.scheme",
+            )
+
+    def check(self, period: TimeRange) -> None:
+        """Refuse what only the run's period shows wrong (the deck calls it first).
+
+        Raises:
+            ConfigError: A COMPUTE or output time outside ``period``, or a time step that
+                does not divide the computed interval, named from the run
+                (``config.lockup.compute.times.tend``).
+        """
+        try:
+            self.lockup.check(period)
+        except ConfigError as error:
+            raise error.with_path_prefix("config.lockup") from None
+        try:
+            if self.output is not None and self.nonstationary:
+                self.output.check(period)
+        except ConfigError as error:
+            raise error.with_path_prefix("config.output") from None
+
     def template_source(self) -> str:
         """The deck is written in code (see :meth:`deck`); this names it in logs."""
         return self.template
@@ -164,7 +203,7 @@ class SwanConfig(ModelConfig):
     def deck(
         self, period: TimeRange, run_id: str = "", staged: Mapping[str, Any] | None = None
     ) -> str:
-        """The command file (``INPUT``) for a run over ``period``.
+        """The command file (``INPUT``) for a run over ``period`` (checked against it).
 
         Args:
             period: The run's period.
@@ -172,6 +211,7 @@ class SwanConfig(ModelConfig):
             staged: The facts of the staged data items, by name (``data_interface`` grids
                 are rendered from them).
         """
+        self.check(period)
         context = DeckContext(
             version=SwanVersion.parse(self.swan_version),
             period=period,

@@ -19,6 +19,16 @@ KEYWORDS_SINCE: dict[str, str] = {
 }
 """The first version that reads each keyword (for the migration table in the docs)."""
 
+LATER_THAN_4101: frozenset[str] = frozenset(
+    {
+        "NOSWLL", "HSEA", "DPM", "DPMSEA", "DPMSWE", "TPSSEA", "TPSSWE", "AICE", "DISSWELL",
+        "DISICE", "PARTITION", "PTHSIGN", "PTRTP", "PTWLEN", "PTDIR", "PTDSPR", "PTWFRAC",
+        "PTSTEEPNE",
+    }
+)  # fmt: skip
+"""Keywords of later SWAN versions that 41.01 does not read (checked against its parser,
+which takes some of them for another quantity: ``HSEA`` for ``HS``)."""
+
 
 @attrs.frozen(order=True)
 class SwanVersion:
@@ -50,7 +60,23 @@ class SwanVersion:
 
     def knows(self, keyword: str) -> bool:
         """Whether this version reads ``keyword``."""
+        if keyword in LATER_THAN_4101:
+            return self > SwanVersion(41, 1)
         return self >= SwanVersion.parse(KEYWORDS_SINCE.get(keyword, "0.0"))
+
+    def require(self, keyword: str, path: str) -> None:
+        """Refuse ``keyword`` if this version does not read it.
+
+        Raises:
+            ConfigError: Naming ``path``, the version and the fix.
+        """
+        if not self.knows(keyword):
+            raise ConfigError(
+                f"SWAN {self} does not know {keyword} (a later SWAN does); leave it out or "
+                "raise swan_version",
+                path=path,
+                value=keyword,
+            )
 
     def __str__(self) -> str:
         return f"{self.major}.{self.minor:02d}"

@@ -74,3 +74,27 @@ def non_negative(instance: object, attribute: attrs.Attribute[Any], value: Any) 
             path=attribute.name,
             value=value,
         )
+
+
+LINE_WIDTH = 100
+"""Longest line written; SWAN 41.01 reads only the first 120 characters of a line."""
+
+
+def continued(*parts: str | None, width: int = LINE_WIDTH) -> list[str]:
+    """One command over as many lines as it needs, each continued by a trailing ``&``.
+
+    Parts are never split; empty ones are left out.
+
+    Example:
+        >>> continued("NUMERIC", "STOPC drel=0.01", "DIRIMPL cdd=0.5", width=26)
+        ['NUMERIC STOPC drel=0.01 &', 'DIRIMPL cdd=0.5']
+    """
+    lines: list[str] = []
+    current = ""
+    for part in (part for part in parts if part):
+        if current and len(current) + 1 + len(part) > width - 2:
+            lines.append(f"{current} &")
+            current = part
+        else:
+            current = join(current, part)
+    return [*lines, current] if current else lines

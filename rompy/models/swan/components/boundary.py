@@ -1,4 +1,8 @@
-"""Boundary and initial conditions: ``BOUND SHAPESPEC``, ``BOUNDSPEC``, ``INITIAL`` (manual 4.5)."""
+"""Parametric boundaries: ``BOUND SHAPESPEC`` and ``BOUNDSPEC`` (manual 4.5.1).
+
+A BOUNDSPEC applies along a SIDE or a SEGMENT, with CONSTANT or VARIABLE parameters; a
+command that outgrows a line is continued over several (SWAN reads 120 characters a line).
+"""
 
 from __future__ import annotations
 
@@ -8,13 +12,15 @@ import attrs
 
 from rompy import ConfigError
 from rompy.models.swan.components.base import (
+    continued,
     join,
     keyword_values,
     non_negative,
     positive,
-    quoted,
     tag_aliases,
 )
+from rompy.models.swan.components.cgrid import GridRegular
+from rompy.models.swan.components.locations import Segment, side_length
 from rompy.models.swan.context import DeckContext
 
 
@@ -112,6 +118,17 @@ class Side:
         """The location part of BOUNDSPEC."""
         return f"SIDE {self.side.upper()} {self.direction.upper()}"
 
+    def parts(self) -> list[str]:
+        """The location part of BOUNDSPEC, as one part."""
+        return [self.render()]
+
+    def length(self, grid: GridRegular) -> float:
+        """The side's length, along which VARIABLE values are placed."""
+        return side_length(grid, self.side)
+
+    def check_on(self, grid: GridRegular) -> None:
+        """A side of the grid is always on the grid."""
+
 
 @attrs.frozen(kw_only=True)
 class ConstantPar:
@@ -136,6 +153,66 @@ class ConstantPar:
         values = [("hs", self.hs), ("per", self.per), ("dir", self.dir), ("dd", self.dd)]
         return f"CONSTANT PAR {keyword_values(values)}"
 
+    def parts(self) -> list[str]:
+        """The data part of BOUNDSPEC, as one part."""
+        return [self.render()]
+
+    def spreads(self) -> list[float]:
+        """The directional spreads given."""
+        return [] if self.dd is None else [self.dd]
+
+
+@attrs.frozen(kw_only=True)
+class VariablePar:
+    """``VARIABLE PAR < len hs per dir dd >``: parameters at points along the location.
+
+    Attributes:
+        hs: Significant wave height at each point (m).
+        per: Period at each point (s).
+        dir: Mean direction at each point (degrees).
+        dd: Directional spreading at each point (SWAN's default if left out).
+        len: Distance of each point from the location's start (m, or degrees in spherical
+            coordinates), ascending; along a SIDE counted CCW or CLOCKWISE as it says.
+    """
+
+    model_type: ClassVar[str] = "variablepar"
+    model_type_aliases: ClassVar[tuple[str, ...]] = tag_aliases("variablepar")
+    hs: list[float] = attrs.field(validator=attrs.validators.min_len(1))
+    per: list[float]
+    dir: list[float]
+    dd: list[float] | None = None
+    len: list[float]
+
+    def __attrs_post_init__(self) -> None:
+        """The lists are as long as ``len``, which ascends from zero or more."""
+        count = len(self.len)
+        for name in ("hs", "per", "dir", "dd"):
+            values = getattr(self, name)
+            if values is not None and len(values) != count:
+                raise ConfigError(
+                    f"{name} lists {len(values)} values but len lists {count} points; give "
+                    "one value per point",
+                    path=name,
+                )
+        if self.len[0] < 0 or any(b <= a for a, b in zip(self.len, self.len[1:], strict=False)):
+            raise ConfigError(
+                f"len must ascend from zero or more, got {self.len}", path="len", value=self.len
+            )
+
+    def parts(self) -> list[str]:
+        """``VARIABLE PAR`` and one ``len= hs= per= dir= dd=`` part per point."""
+        dd: list[float | None] = list(self.dd) if self.dd else [None] * len(self.len)
+        rows = zip(self.len, self.hs, self.per, self.dir, dd, strict=True)
+        points = [
+            keyword_values([("len", at), ("hs", hs), ("per", per), ("dir", dir_), ("dd", dd_)])
+            for at, hs, per, dir_, dd_ in rows
+        ]
+        return ["VARIABLE PAR", *points]
+
+    def spreads(self) -> list[float]:
+        """The directional spreads given."""
+        return list(self.dd or [])
+
 
 @attrs.frozen(kw_only=True)
 class BoundSpec:
@@ -150,75 +227,40 @@ class BoundSpec:
     model_type: ClassVar[str] = "boundspec"
     model_type_aliases: ClassVar[tuple[str, ...]] = tag_aliases("boundspec")
     shapespec: ShapeSpec = attrs.field(factory=ShapeSpec)
-    location: Side
-    data: ConstantPar
+    location: Side | Segment
+    data: ConstantPar | VariablePar
 
     def __attrs_post_init__(self) -> None:
         """A spread in degrees must be given as degrees; a power must be a power."""
-        dd = self.data.dd
-        if dd is not None and self.shapespec.dspr_type == "degrees" and dd > 360:
-            raise ConfigError(f"dd {dd} is not a spread in degrees", path="data.dd", value=dd)
+        for dd in self.data.spreads():
+            if self.shapespec.dspr_type == "degrees" and dd > 360:
+                raise ConfigError(f"dd {dd} is not a spread in degrees", path="data.dd", value=dd)
 
     def render(self, context: DeckContext) -> list[str]:
         """The BOUND SHAPESPEC and BOUNDSPEC lines."""
-        return [self.shapespec.render(), f"BOUNDSPEC {self.location.render()} {self.data.render()}"]
+        return [
+            self.shapespec.render(),
+            *continued("BOUNDSPEC", *self.location.parts(), *self.data.parts()),
+        ]
 
+    def check_on(self, grid: GridRegular) -> None:
+        """Refuse a location off the grid, or values placed beyond the location's end.
 
-@attrs.frozen(kw_only=True)
-class Default:
-    """``INITIAL DEFAULT``: the initial spectra SWAN derives from the wind."""
-
-    model_type: ClassVar[str] = "default"
-    model_type_aliases: ClassVar[tuple[str, ...]] = tag_aliases("default")
-
-    def render(self) -> str:
-        """``DEFAULT``."""
-        return "DEFAULT"
-
-
-@attrs.frozen(kw_only=True)
-class Zero:
-    """``INITIAL ZERO``: start from no waves."""
-
-    model_type: ClassVar[str] = "zero"
-    model_type_aliases: ClassVar[tuple[str, ...]] = tag_aliases("zero")
-
-    def render(self) -> str:
-        """``ZERO``."""
-        return "ZERO"
-
-
-@attrs.frozen(kw_only=True)
-class HotSingle:
-    """``INITIAL HOTSTART SINGLE 'fname' FREE|UNFORMATTED``: start from a hotfile.
-
-    Attributes:
-        fname: The hotfile, relative to the staging dir.
-        format: ``free`` or ``unformatted``.
-    """
-
-    model_type: ClassVar[str] = "hotsingle"
-    model_type_aliases: ClassVar[tuple[str, ...]] = tag_aliases("hotsingle")
-    fname: str
-    format: Literal["free", "unformatted"] = "free"
-
-    def render(self) -> str:
-        """``HOTSTART SINGLE fname='...' FREE``."""
-        return f"HOTSTART SINGLE fname={quoted(self.fname)} {self.format.upper()}"
-
-
-@attrs.frozen(kw_only=True)
-class Initial:
-    """``INITIAL <kind>``.
-
-    Attributes:
-        kind: Default, zero or a hotstart file.
-    """
-
-    model_type: ClassVar[str] = "initial"
-    model_type_aliases: ClassVar[tuple[str, ...]] = tag_aliases("initial")
-    kind: Default | Zero | HotSingle = attrs.field(factory=Default)
-
-    def render(self, context: DeckContext) -> list[str]:
-        """The INITIAL line."""
-        return [f"INITIAL {self.kind.render()}"]
+        Raises:
+            ConfigError: Naming ``location...`` or ``data.len[k]``.
+        """
+        try:
+            self.location.check_on(grid)
+        except ConfigError as error:
+            raise error.with_path_prefix("location") from None
+        if not isinstance(self.data, VariablePar):
+            return
+        length = self.location.length(grid)
+        for index, at in enumerate(self.data.len):
+            if at > length * (1 + 1e-6):
+                raise ConfigError(
+                    f"len {at:g} lies beyond the end of the boundary location, which is "
+                    f"{length:g} long; give distances from 0 to {length:g}",
+                    path=f"data.len[{index}]",
+                    value=at,
+                )

@@ -1,7 +1,7 @@
-"""Output: ``POINTS`` locations, ``BLOCK`` maps and ``TABLE`` series (manual 4.7).
+"""Output: ``POINTS``, ``QUANTITY``, ``BLOCK`` maps, ``TABLE`` series, ``SPECOUT`` (4.7).
 
-In a non-stationary run every BLOCK and TABLE gets an ``OUTPUT tbeg delt UNIT`` time
-specification (from its ``times``, or the run's period); a stationary run writes none.
+In a non-stationary run every BLOCK, TABLE and SPECOUT gets an ``OUTPUT tbeg delt UNIT``
+time specification (from its ``times``, or the run's period); a stationary run writes none.
 """
 
 from __future__ import annotations
@@ -10,20 +10,20 @@ from typing import ClassVar, Literal
 
 import attrs
 
-from rompy import ConfigError
-from rompy.models.swan.components.base import join, number, quoted, tag_aliases
+from rompy import ConfigError, TimeRange
+from rompy.models.swan.components.base import continued, join, number, quoted, tag_aliases
+from rompy.models.swan.components.quantity import OutputQuantity, Quantities, check_known
+from rompy.models.swan.components.specout import SpecOut
 from rompy.models.swan.context import DeckContext, Times
+from rompy.models.swan.versions import SwanVersion
+
+__all__ = ["Block", "Output", "OutputQuantity", "Points", "Table"]
 
 COMPUTATIONAL_GRID = "COMPGRID"
 """The point set SWAN defines itself: every point of the computational grid."""
 
-OutputQuantity = Literal[
-    "hsign", "hswell", "dir", "pdir", "tdir", "tm01", "rtm01", "rtp", "tm02", "fspr", "dspr",
-    "vel", "frcoef", "wind", "dissip", "qb", "transp", "force", "ubot", "urms", "wlen",
-    "steepness", "dhsign", "drtm01", "leak", "xp", "yp", "dist", "setup", "tps", "tmm10",
-    "rtmm10", "depth", "botlev", "watlev", "time", "tsec", "lwavp", "per", "rper", "period",
-]  # fmt: skip
-"""The output quantities supported (SWAN's names, lower case)."""
+GRID_SETS = frozenset({COMPUTATIONAL_GRID, "BOTTGRID"})
+"""The sets SWAN defines itself (the computational and the bottom grid), for BLOCK only."""
 
 
 @attrs.frozen(kw_only=True)
@@ -52,9 +52,9 @@ class Points:
             )
 
     def render(self) -> list[str]:
-        """The POINTS line."""
-        pairs = " ".join(f"{number(x)} {number(y)}" for x, y in zip(self.xp, self.yp, strict=True))
-        return [f"POINTS {quoted(self.sname)} {pairs}"]
+        """The POINTS command (continued over lines when long)."""
+        pairs = (f"{number(x)} {number(y)}" for x, y in zip(self.xp, self.yp, strict=True))
+        return continued(f"POINTS {quoted(self.sname)}", *pairs)
 
 
 @attrs.frozen(kw_only=True)
@@ -129,44 +129,74 @@ class Table:
 
 
 def _output_times(times: Times, context: DeckContext) -> str:
-    return f"OUTPUT {times.render_open(context)}" if context.nonstationary else ""
+    return times.render_output(context)
+
+
+Write = Block | Table | SpecOut
+"""A command that writes a file at a point set."""
 
 
 @attrs.frozen(kw_only=True)
 class Output:
-    """The output group: locations first, then what is written.
+    """The output group: locations first, then how quantities are written, then files.
 
     Attributes:
         points: An output point set.
+        quantity: Options of output quantities (QUANTITY lines).
         block: A map of the computational grid (or another set).
         table: A table at a point set.
+        specout: Spectra at a point set.
     """
 
     points: Points | None = None
+    quantity: Quantities | None = None
     block: Block | None = None
     table: Table | None = None
+    specout: SpecOut | None = None
 
     def __attrs_post_init__(self) -> None:
-        """Each write command refers to a defined point set."""
-        defined = {COMPUTATIONAL_GRID, *([self.points.sname] if self.points else [])}
-        for name, write in (("block", self.block), ("table", self.table)):
-            if write is not None and write.sname not in defined:
+        """Each write command refers to a defined point set (BLOCK also to a grid)."""
+        points = [self.points.sname] if self.points else []
+        for name, write in self._writes():
+            defined = sorted({*points, *(GRID_SETS if name == "block" else ())})
+            if write.sname not in defined:
+                choices = ", ".join(defined) or "none yet"
                 raise ConfigError(
                     f"{name} refers to point set {write.sname!r}, which is not defined; "
                     f"define it with output.points (sname: {write.sname}) or use one of: "
-                    f"{', '.join(sorted(defined))}",
+                    f"{choices}",
                     path=f"{name}.sname",
                     value=write.sname,
                 )
 
+    def _writes(self) -> list[tuple[str, Write]]:
+        writes = (("block", self.block), ("table", self.table), ("specout", self.specout))
+        return [(name, write) for name, write in writes if write is not None]
+
     def render(self, context: DeckContext) -> list[str]:
         """The group's lines."""
         lines = self.points.render() if self.points else []
-        for write in (self.block, self.table):
-            if write is not None:
-                lines += write.render(context)
+        lines += self.quantity.render(context) if self.quantity else []
+        for _, write in self._writes():
+            lines += write.render(context)
         return lines
 
     def files(self) -> list[str]:
         """The files SWAN writes for these commands."""
-        return [write.fname for write in (self.block, self.table) if write is not None]
+        return [write.fname for _, write in self._writes()]
+
+    def check_version(self, version: SwanVersion) -> None:
+        """Refuse quantities ``version`` does not know (paths ``block.output[k]``...)."""
+        if self.quantity is not None:
+            try:
+                self.quantity.check_version(version)
+            except ConfigError as error:
+                raise error.with_path_prefix("quantity") from None
+        for name, write in (("block", self.block), ("table", self.table)):
+            if write is not None:
+                check_known(write.output, version, f"{name}.output")
+
+    def check(self, period: TimeRange) -> None:
+        """Refuse output times outside the run's period (paths ``<command>.times.tbeg``)."""
+        for name, write in self._writes():
+            write.times.check(period, f"{name}.times", closed=False)
