@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import xarray as xr
 
 from tests.e2e.conftest import REPO, RunCli
 from tests.engines import require_swan
@@ -24,15 +25,14 @@ def example_copy(tmp_path: Path) -> Path:
 
 
 def test_the_example_inputs_are_what_its_script_writes(example_copy: Path) -> None:
-    for name in ("bathymetry.txt", "wind.txt"):
+    for name in ("bathymetry.nc", "wind.nc"):
         (example_copy / "inputs" / name).unlink()
 
     subprocess.run([sys.executable, str(example_copy / "make_inputs.py")], check=True)
 
-    for name in ("bathymetry.txt", "wind.txt"):
-        assert (EXAMPLE / "inputs" / name).read_bytes() == (
-            example_copy / "inputs" / name
-        ).read_bytes()
+    for name in ("bathymetry.nc", "wind.nc"):
+        shipped = xr.load_dataset(EXAMPLE / "inputs" / name)
+        xr.testing.assert_identical(shipped, xr.load_dataset(example_copy / "inputs" / name))
 
 
 def test_the_example_runs_swan_and_writes_its_summary_and_plots(
@@ -50,5 +50,7 @@ def test_the_example_runs_swan_and_writes_its_summary_and_plots(
     summary = tmp_path / "output" / "swan" / "bay" / "summary"
     lines = (summary / "summary.txt").read_text().splitlines()
     assert lines[1].startswith("bay.nc: max Hs ") and len(lines) == 5
+    staging = tmp_path / "output" / "swan" / "bay"
+    assert (staging / "bottom.grd").is_file() and (staging / "wind.grd").is_file()
     for plot in ("bay_hs.png", "sites_hs.png"):
         assert (summary / plot).read_bytes().startswith(PNG_SIGNATURE)
