@@ -23,13 +23,14 @@ from rompy._version import __version__
 
 if TYPE_CHECKING:
     from rompy.adapters.data.handlers.gridded import GriddedHandler
+    from rompy.adapters.data.handlers.spectra_boundary import SpectralBoundaryHandler
     from rompy.adapters.lazy_factory import LazyFactory
     from rompy.adapters.plotting import field_to_plot, plot_data_grid
     from rompy.adapters.rendering.files import FilesRenderer
     from rompy.adapters.xarray_engines import load_xarray
     from rompy.application import App, bootstrap
     from rompy.domain.data.sources import SourceSpec
-    from rompy.domain.data.specs import DataGrid, DataItem, DataSpec
+    from rompy.domain.data.specs import BoundaryWaveStation, DataGrid, DataItem, DataSpec
     from rompy.domain.errors import (
         ConfigError,
         DataSourceError,
@@ -77,6 +78,8 @@ _EXPORTS: dict[str, str] = {
     "DataRequest": "rompy.ports.data",
     "PreparedData": "rompy.ports.data",
     "GriddedHandler": "rompy.adapters.data.handlers.gridded",
+    "SpectralBoundaryHandler": "rompy.adapters.data.handlers.spectra_boundary",
+    "BoundaryWaveStation": "rompy.domain.data.specs",
     "SourceSpec": "rompy.domain.data.sources",
     "LazyFactory": "rompy.adapters.lazy_factory",
     "PostprocessSpec": "rompy.domain.postprocess.spec",
@@ -111,6 +114,7 @@ __all__ = [
     "App",
     "BaseConfig",
     "Bbox",
+    "BoundaryWaveStation",
     "Command",
     "ConfigError",
     "DataGrid",
@@ -142,6 +146,7 @@ __all__ = [
     "RunFailedError",
     "RunOutcome",
     "SourceSpec",
+    "SpectralBoundaryHandler",
     "StagingError",
     "SuccessCheck",
     "TemplateError",

@@ -29,6 +29,7 @@ from rompy.models.swan.components.data_interface import DataInterface
 from rompy.models.swan.components.initial import Initial
 from rompy.models.swan.components.inpgrid import InpgridRegular, Inpgrids, Wind
 from rompy.models.swan.components.lockup import ComputeNonstat, Lockup
+from rompy.models.swan.components.nesting import Boundnest1
 from rompy.models.swan.components.numerics import Gse, Numeric, Prop
 from rompy.models.swan.components.output import Output
 from rompy.models.swan.components.physics import Gen3, Physics
@@ -54,7 +55,7 @@ class SwanConfig(ModelConfig):
         cgrid: The computational grid.
         inpgrid: Input grids (bottom, wind, ...): read from files the run stages
             (``inpgrids``) or taken from data sources (``data_interface``).
-        boundary: A parametric boundary.
+        boundary: A parametric boundary (``boundspec``) or spectra from a source (``boundnest1``).
         initial: The initial state.
         physics: Generation, dissipation and non-linear interactions.
         prop: The propagation scheme.
@@ -71,7 +72,7 @@ class SwanConfig(ModelConfig):
     startup: Startup = attrs.field(factory=Startup)
     cgrid: CgridRegular
     inpgrid: Inpgrids | DataInterface | None = None
-    boundary: BoundSpec | None = None
+    boundary: BoundSpec | Boundnest1 | None = None
     initial: Initial | None = None
     physics: Physics | None = None
     prop: Prop | None = None
@@ -140,7 +141,7 @@ class SwanConfig(ModelConfig):
     def _check_commands(self) -> None:
         """Boundaries on the grid, GSE where SWAN takes it, quantities the version knows."""
         try:
-            if self.boundary is not None:
+            if isinstance(self.boundary, BoundSpec):
                 self.boundary.check_on(self.cgrid.grid)
         except ConfigError as error:
             raise error.with_path_prefix("boundary") from None
@@ -187,6 +188,8 @@ class SwanConfig(ModelConfig):
         items = tuple(DataItem(name=name, spec=spec) for name, spec in self.data.items())
         if isinstance(self.inpgrid, DataInterface):
             items += self.inpgrid.data_items()
+        if isinstance(self.boundary, Boundnest1):
+            items += (self.boundary.data_item(),)
         return items
 
     def model_grid(self) -> Grid | None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from rompy import FilesRenderer, LazyFactory, hookimpl
 from rompy.models.swan.components.data_interface import SwanDataGrid
+from rompy.models.swan.components.nesting import Boundnest1
 from rompy.models.swan.config import SwanConfig, SwanConfigComponents, deck_files
 from rompy.models.swan.summary import SwanSummarySpec
 
@@ -37,5 +38,6 @@ def rompy_register_postprocessors(register: Any) -> None:
 
 @hookimpl
 def rompy_register_data(register: Any) -> None:
-    """Add ``swan_grid``: a field cropped from a data source and written for READINP."""
+    """Add ``swan_grid`` (fields for READINP) and ``boundnest1`` (spectra for BOUNDNEST1)."""
     register(SwanDataGrid, LazyFactory("rompy.models.swan.forcing:SwanGridHandler"))
+    register(Boundnest1, LazyFactory("rompy:SpectralBoundaryHandler"))
