@@ -23,6 +23,8 @@ CONFIGS = REPO_ROOT / "tests" / "fixtures" / "compat" / "rompy-0.6" / "configs"
 BASIC_MODELRUN = CONFIGS / "basic_modelrun.yml"
 BASIC_PIPELINE = CONFIGS / "basic_pipeline.yml"
 NOT_INSTALLED = "reference not installed: run benchmarks/setup_reference.sh"
+REFERENCE_VENV = "ref-venv"
+"""The reference rompy's venv under the bench dir (rompy-swan has its own, rompy-swan-venv)."""
 
 
 class BenchmarkError(RuntimeError):
@@ -34,9 +36,9 @@ def bench_dir() -> Path:
     return Path(os.environ.get("ROMPY_BENCH_DIR") or REPO_ROOT / ".bench")
 
 
-def reference_bin(name: str) -> Path | None:
-    """Return ``ref-venv/bin/<name>`` if the reference venv has it, else None."""
-    path = bench_dir() / "ref-venv" / "bin" / name
+def reference_bin(name: str, venv: str = REFERENCE_VENV) -> Path | None:
+    """Return ``<venv>/bin/<name>`` under the bench dir if that venv has it, else None."""
+    path = bench_dir() / venv / "bin" / name
     return path if path.exists() else None
 
 
@@ -85,15 +87,18 @@ def median_ms(seconds: Sequence[float]) -> float:
     return statistics.median(seconds) * 1000.0
 
 
-def run_reference_script(code: str, *arguments: str, cwd: Path) -> dict[str, Any]:
-    """Run ``code`` with the reference venv's python; return the JSON of its last stdout line.
+def run_reference_script(
+    code: str, *arguments: str, cwd: Path, venv: str = REFERENCE_VENV
+) -> dict[str, Any]:
+    """Run ``code`` with a reference venv's python; return the JSON of its last stdout line.
 
     ``-I`` keeps the current directory (which may hold our ``rompy/`` package) off
     ``sys.path``; ``ROMPY_LOG_LEVEL=WARNING`` keeps the reference's INFO logging quiet.
+    ``venv`` names the venv under the bench dir (default: the reference rompy's).
     """
-    python = reference_bin("python")
+    python = reference_bin("python", venv)
     if python is None:
-        raise BenchmarkError(NOT_INSTALLED)
+        raise BenchmarkError(NOT_INSTALLED if venv == REFERENCE_VENV else f"{venv} not installed")
     env = {**os.environ, "ROMPY_LOG_LEVEL": "WARNING"}
     done = subprocess.run(
         [str(python), "-I", "-c", code, *arguments],
@@ -176,17 +181,22 @@ def print_table(title: str, rows: Sequence[Row]) -> None:
         print("  ".join(cells).rstrip())
 
 
+def report_machine() -> None:
+    """Print our interpreter, the number of cpus and the machine's load."""
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    print(
+        f"ours: {sys.executable} (python {sys.version.split()[0]}); "
+        f"{os.cpu_count()} cpus, load average {load}"
+    )
+
+
 def report_reference_status() -> bool:
     """Print the machine's load and which reference is used (or how to install it).
 
     Returns:
         Whether the reference venv is there.
     """
-    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
-    print(
-        f"ours: {sys.executable} (python {sys.version.split()[0]}); "
-        f"{os.cpu_count()} cpus, load average {load}"
-    )
+    report_machine()
     python = reference_bin("python")
     if python is None:
         print(NOT_INSTALLED)
