@@ -16,8 +16,32 @@ DEFAULT_VERSION = "41.01"
 
 KEYWORDS_SINCE: dict[str, str] = {
     "DRAG": "41.41",
+    "OBSTACLE TRANS1D": "41.10",
+    "OBSTACLE TRANS2D": "41.10",
+    "GEN3 ST6": "41.20",
+    "SSWELL": "41.31",
+    "NEGATINP": "41.31",
+    "OBSTACLE FREEBOARD": "41.31",
+    "SICE": "41.31",
+    "VEGETATION iveg": "41.41",
+    "OBSTACLE FIG": "41.41",
+    "BRAGG": "41.41",
+    "SURFBEAT": "41.41",
+    "SCAT": "41.41",
+    "TRIAD DCTA": "41.45",
+    "TRIAD LTA": "41.45",
+    "TRIAD SPB": "41.45",
+    "WCAPPING AB CURRENT": "41.45",
 }
-"""The first version that reads each keyword (for the migration table in the docs)."""
+"""The first version rompy writes each keyword for (for the migration table in the docs).
+
+SWAN 41.01's command parser (``swanpre1.ftn`` of the source ``scripts/engines/swan.sh``
+builds) reads none of them; that is checked. The later versions are the first release known
+to read each: SWAN's release notes (TRANS1D/TRANS2D 41.10, ST6 41.20), rompy-swan's notes
+(SCAT 41.41, the TRIAD DCTA/LTA/SPB forms 41.45) and the dated change log of SWAN's parser
+for the rest, rounded up to the next release where unsure, so a deck is never written for a
+version that may not read it.
+"""
 
 
 @attrs.frozen(order=True)
@@ -51,6 +75,25 @@ class SwanVersion:
     def knows(self, keyword: str) -> bool:
         """Whether this version reads ``keyword``."""
         return self >= SwanVersion.parse(KEYWORDS_SINCE.get(keyword, "0.0"))
+
+    def require(self, keyword: str, *, path: str, fix: str) -> None:
+        """Refuse ``keyword`` when this version does not read it.
+
+        Args:
+            keyword: A key of :data:`KEYWORDS_SINCE`.
+            path: The field that asks for the keyword.
+            fix: What to do instead (the message ends with it).
+
+        Raises:
+            ConfigError: This version does not read the keyword; the message names both
+                versions and the fix.
+        """
+        if not self.knows(keyword):
+            raise ConfigError(
+                f"{keyword} needs SWAN {KEYWORDS_SINCE[keyword]} or later; swan_version is "
+                f"{self}, which does not read it: {fix}, or raise swan_version",
+                path=path,
+            )
 
     def __str__(self) -> str:
         return f"{self.major}.{self.minor:02d}"
