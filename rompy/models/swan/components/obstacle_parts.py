@@ -197,7 +197,8 @@ class Rdiff:
 
     def render(self) -> str:
         """The RDIFF words."""
-        return join("RDIFF", keyword_values([("pown", self.pown)]))
+        pown = None if self.pown is None else int(self.pown)
+        return join("RDIFF", keyword_values([("pown", pown)]))
 
 
 @attrs.frozen(kw_only=True)
