@@ -17,7 +17,7 @@ import pytest
 import xarray as xr
 import yaml
 
-from rompy import ExecutionSpec, TimeRange, bootstrap
+from rompy import ConfigError, ExecutionSpec, TimeRange, bootstrap
 from rompy.models.swan.config import SwanConfig
 from rompy.models.swan.context import DeckContext
 from rompy.models.swan.versions import SwanVersion
@@ -73,17 +73,33 @@ def load_body(app: Any, text: str) -> SwanConfig:
     return config
 
 
-def test_the_test_model_loads_and_renders(fixtures: Path) -> None:
+def test_the_test_model_loads_for_the_version_it_was_written_for(fixtures: Path) -> None:
     app = bootstrap()
     document = yaml.safe_load((fixtures / "swan_model.yml").read_text())
-    document.pop("physics")  # TODO(physics): the less common physics land separately
 
-    config = load_body(app, yaml.safe_dump(document))
+    written_for = {**document, "swan_version": "41.45"}
+    with pytest.raises(ConfigError) as caught:  # SETUP in spherical coordinates: SWAN refuses
+        load_body(app, yaml.safe_dump(written_for))
+    assert "config.physics.setup" == caught.value.path
+    del written_for["physics"]["setup"]
+
+    config = load_body(app, yaml.safe_dump(written_for))
 
     assert ["bottom", "wind"] == [item.name for item in config.data_items()]
-    assert "COMPUTE NONSTATIONARY" in "\n".join(
-        line for group in (config.lockup,) for line in group.render(_context(config))
-    )
+    physics = config.physics.render(_context(config)) if config.physics else []
+    assert any(line.startswith("GEN3 ST6") for line in physics)
+    lockup = config.lockup.render(_context(config))
+    assert 2 == sum(line.startswith("COMPUTE NONSTATIONARY") for line in lockup)  # hottimes
+
+
+def test_the_test_model_is_refused_for_41_01_naming_what_it_does_not_read(
+    fixtures: Path,
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_body(bootstrap(), (fixtures / "swan_model.yml").read_text())
+
+    assert "needs SWAN" in str(caught.value) and "swan_version is 41.01" in str(caught.value)
+    assert caught.value.path.startswith("config.physics.")
 
 
 def _context(config: SwanConfig) -> Any:

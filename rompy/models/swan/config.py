@@ -87,6 +87,7 @@ class SwanConfig(ModelConfig):
         self._check_mode()
         self._check_wind()
         self._check_commands()
+        self._check_physics()
         if self.check_grids:
             self._check_input_grids()
 
@@ -112,6 +113,16 @@ class SwanConfig(ModelConfig):
                 "(inpgrid: a wind grid or a constant wind) or choose another physics.gen",
                 path="physics.gen",
             )
+
+    def _check_physics(self) -> None:
+        if self.physics is None:
+            return
+        coordinates = self.startup.coordinates
+        spherical = coordinates is not None and isinstance(coordinates.kind, Spherical)
+        try:
+            self.physics.check(SwanVersion.parse(self.swan_version), spherical=spherical)
+        except ConfigError as error:
+            raise error.with_path_prefix("physics") from error
 
     def _has_wind(self) -> bool:
         if isinstance(self.inpgrid, DataInterface):

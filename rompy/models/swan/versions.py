@@ -16,8 +16,32 @@ DEFAULT_VERSION = "41.01"
 
 KEYWORDS_SINCE: dict[str, str] = {
     "DRAG": "41.41",
+    "OBSTACLE TRANS1D": "41.10",
+    "OBSTACLE TRANS2D": "41.10",
+    "GEN3 ST6": "41.20",
+    "SSWELL": "41.31",
+    "NEGATINP": "41.31",
+    "OBSTACLE FREEBOARD": "41.31",
+    "SICE": "41.31",
+    "VEGETATION iveg": "41.41",
+    "OBSTACLE FIG": "41.41",
+    "BRAGG": "41.41",
+    "SURFBEAT": "41.41",
+    "SCAT": "41.41",
+    "TRIAD DCTA": "41.45",
+    "TRIAD LTA": "41.45",
+    "TRIAD SPB": "41.45",
+    "WCAPPING AB CURRENT": "41.45",
 }
-"""The first version that reads each keyword (for the migration table in the docs)."""
+"""The first version rompy writes each keyword for (for the migration table in the docs).
+
+SWAN 41.01's command parser (``swanpre1.ftn`` of the source ``scripts/engines/swan.sh``
+builds) reads none of them; that is checked. The later versions are the first release known
+to read each: SWAN's release notes (TRANS1D/TRANS2D 41.10, ST6 41.20), rompy-swan's notes
+(SCAT 41.41, the TRIAD DCTA/LTA/SPB forms 41.45) and the dated change log of SWAN's parser
+for the rest, rounded up to the next release where unsure, so a deck is never written for a
+version that may not read it.
+"""
 
 LATER_THAN_4101: frozenset[str] = frozenset(
     {
@@ -64,18 +88,25 @@ class SwanVersion:
             return self > SwanVersion(41, 1)
         return self >= SwanVersion.parse(KEYWORDS_SINCE.get(keyword, "0.0"))
 
-    def require(self, keyword: str, path: str) -> None:
-        """Refuse ``keyword`` if this version does not read it.
+    def require(self, keyword: str, *, path: str, fix: str = "leave it out") -> None:
+        """Refuse ``keyword`` when this version does not read it.
+
+        Args:
+            keyword: A key of :data:`KEYWORDS_SINCE` or of :data:`LATER_THAN_4101`.
+            path: The field that asks for the keyword.
+            fix: What to do instead (the message ends with it).
 
         Raises:
-            ConfigError: Naming ``path``, the version and the fix.
+            ConfigError: This version does not read the keyword; the message names the
+                versions and the fix.
         """
         if not self.knows(keyword):
+            since = KEYWORDS_SINCE.get(keyword)
+            needs = f"SWAN {since} or later" if since else "a SWAN later than 41.01"
             raise ConfigError(
-                f"SWAN {self} does not know {keyword} (a later SWAN does); leave it out or "
-                "raise swan_version",
+                f"{keyword} needs {needs}; swan_version is {self}, which does not read it: "
+                f"{fix}, or raise swan_version",
                 path=path,
-                value=keyword,
             )
 
     def __str__(self) -> str:

@@ -39,7 +39,7 @@ def check_known(quantities: Sequence[str], version: SwanVersion, path: str) -> N
         ConfigError: Naming the quantity, the version and the fix.
     """
     for index, quantity in enumerate(quantities):
-        version.require(quantity.upper(), f"{path}[{index}]")
+        version.require(quantity.upper(), path=f"{path}[{index}]")
 
 
 @attrs.frozen(kw_only=True)
@@ -96,7 +96,7 @@ class Quantity:
         """Refuse what ``version`` does not know (paths ``output[k]``, ``noswll``)."""
         check_known(self.output, version, "output")
         if self.noswll is not None:
-            version.require("NOSWLL", "noswll")
+            version.require("NOSWLL", path="noswll")
 
 
 @attrs.frozen(kw_only=True)

@@ -248,7 +248,8 @@ def boundary(location: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
         (basin(output={"quantity": {"model_type": "quantities",
                                     "quantities": [{"output": ["hsign", "hsea"]}]}}),
          "config.output.quantity.quantities[0].output[1]",
-         "SWAN 41.01 does not know HSEA (a later SWAN does); leave it out or raise swan_version"),
+         "HSEA needs a SWAN later than 41.01; swan_version is 41.01, which does not read it: "
+         "leave it out, or raise swan_version"),
         (basin(prop={"scheme": {"model_type": "gse"}}), "config.prop.scheme",
          "use MODE NONSTATIONARY or PROP BSBT"),
     ],
