@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Build the serial SWAN 41.01 wave model (swan.exe) from the Fortran source inside PyPI's
-# omuse-swan 2021.6.1 source package, install it, and check it on a tiny case.
+# Build the SWAN 41.01 wave model from the Fortran source inside PyPI's omuse-swan 2021.6.1
+# source package: serial (swan.exe, `make ser`) and OpenMP (swanomp.exe, `make omp`); install
+# both and check each on a tiny case (the OpenMP one with OMP_NUM_THREADS=2).
 #
-# Installs ${ROMPY_ENGINES_DIR:-/opt/rompy-engines}/bin/swan.exe and /usr/local/bin/swan.exe
-# (a symlink). Idempotent: when the installed binary passes the smoke test, nothing is built.
+# Installs ${ROMPY_ENGINES_DIR:-/opt/rompy-engines}/bin/swan.exe and swanomp.exe, with
+# symlinks in /usr/local/bin. Idempotent: a binary that passes the smoke test is not rebuilt.
 # No SWAN source is kept in the repository: it is downloaded (sha256-pinned) and built here.
 #
 # Environment: ROMPY_ENGINES_DIR (install prefix), ROMPY_SWAN_REBUILD=1 (build even if installed).
@@ -11,8 +12,7 @@
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 SMOKE_DIR="$SCRIPT_DIR/swan_smoke"
-SWAN_BIN="$ROMPY_ENGINES_DIR/bin/swan.exe"
-SWAN_LINK=/usr/local/bin/swan.exe
+BIN_DIR="$ROMPY_ENGINES_DIR/bin"
 SDIST_NAME=omuse-swan
 SDIST_VERSION=2021.6.1
 SDIST_FILE="$SDIST_NAME-$SDIST_VERSION.tar.gz"
@@ -30,7 +30,7 @@ smoke_test() {
     rundir="$(mktemp -d /tmp/rompy-swan-smoke.XXXXXX)"
     cleanup_later "$rundir"
     cp "$SMOKE_DIR"/* "$rundir"/
-    if ! (cd "$rundir" && timeout "$SMOKE_TIMEOUT" "$exe" >swan.out 2>&1); then
+    if ! (cd "$rundir" && OMP_NUM_THREADS=2 timeout "$SMOKE_TIMEOUT" "$exe" >swan.out 2>&1); then
         SMOKE_FAILURE="swan.exe exited with an error: $(tail_of "$rundir/swan.out" 3)"
         return 1
     fi
@@ -50,9 +50,10 @@ smoke_test() {
 }
 
 ensure_link() {
-    if [[ "$(readlink "$SWAN_LINK" 2>/dev/null || true)" != "$SWAN_BIN" ]]; then
-        log "linking $SWAN_LINK -> $SWAN_BIN"
-        ln -sfn "$SWAN_BIN" "$SWAN_LINK"
+    local bin="$1" link="/usr/local/bin/$(basename "$1")"
+    if [[ "$(readlink "$link" 2>/dev/null || true)" != "$bin" ]]; then
+        log "linking $link -> $bin"
+        ln -sfn "$bin" "$link"
     fi
 }
 
@@ -80,45 +81,53 @@ download_sdist() {
 
 # SWAN's own recipe: platform.pl writes macros.inc for gfortran; gfortran 12 needs
 # -fallow-argument-mismatch; NETCDFROOT=/usr builds NetCDF output in.
+# Builds one variant (`ser` or `omp`) in its own copy of the source and installs it as $3.
 build_swan() {
-    local workdir="$1" src
-    tar -xzf "$SDIST_CACHE" -C "$workdir" "$SWAN_SRC_IN_SDIST" ||
+    local workdir="$1" target="$2" bin="$3" src
+    mkdir -p "$workdir/$target"
+    tar -xzf "$SDIST_CACHE" -C "$workdir/$target" "$SWAN_SRC_IN_SDIST" ||
         die "$SDIST_FILE has no $SWAN_SRC_IN_SDIST folder"
-    src="$workdir/$SWAN_SRC_IN_SDIST"
+    src="$workdir/$target/$SWAN_SRC_IN_SDIST"
     [[ -f "$src/macros.inc" ]] && mv "$src/macros.inc" "$src/macros.inc.shipped"
     (cd "$src" && perl platform.pl) >>"$BUILD_LOG" 2>&1 || die "perl platform.pl failed; see $BUILD_LOG"
     grep -q '^F90_SER = gfortran$' "$src/macros.inc" ||
         die "platform.pl did not choose gfortran: $(grep -m1 '^F90_SER' "$src/macros.inc" || echo 'no F90_SER line')"
     sed -i '/^FLAGS_MSC *=/ s/$/ -fallow-argument-mismatch/; s#^NETCDFROOT *=.*#NETCDFROOT = /usr#' "$src/macros.inc"
-    log "compiling swan.exe (make ser; log: $BUILD_LOG)"
-    (cd "$src" && make ser) >>"$BUILD_LOG" 2>&1 ||
-        die "make ser failed; last lines of $BUILD_LOG: $(tail_of "$BUILD_LOG" 4)"
-    [[ -x "$src/swan.exe" ]] || die "make ser finished but wrote no swan.exe; see $BUILD_LOG"
-    # Replace by rename, so a swan.exe that is running keeps its old file.
-    install -D -m 0755 "$src/swan.exe" "$SWAN_BIN.new"
-    mv -f "$SWAN_BIN.new" "$SWAN_BIN"
+    log "compiling $(basename "$bin") (make $target; log: $BUILD_LOG)"
+    (cd "$src" && make "$target") >>"$BUILD_LOG" 2>&1 ||
+        die "make $target failed; last lines of $BUILD_LOG: $(tail_of "$BUILD_LOG" 4)"
+    [[ -x "$src/swan.exe" ]] || die "make $target finished but wrote no swan.exe; see $BUILD_LOG"
+    # Replace by rename, so a binary that is running keeps its old file.
+    install -D -m 0755 "$src/swan.exe" "$bin.new"
+    mv -f "$bin.new" "$bin"
+}
+
+# Builds and installs one variant unless its installed binary passes the smoke test.
+ensure_variant() {
+    local target="$1" bin="$BIN_DIR/$2" workdir
+    if [[ "${ROMPY_SWAN_REBUILD:-0}" != 1 && -x "$bin" ]]; then
+        if smoke_test "$bin"; then
+            ensure_link "$bin"
+            log "$bin is installed and passes the smoke test; nothing to build"
+            return 0
+        fi
+        log "installed $bin fails the smoke test ($SMOKE_FAILURE); rebuilding"
+    fi
+    apt_install python3 python3-venv gfortran perl make libnetcdff-dev
+    workdir="$(mktemp -d /tmp/rompy-swan-build.XXXXXX)"
+    cleanup_later "$workdir"
+    download_sdist "$workdir"
+    build_swan "$workdir" "$target" "$bin"
+    ensure_link "$bin"
+    smoke_test "$bin" || die "the freshly built $bin fails the smoke test: $SMOKE_FAILURE"
+    log "installed $bin ($(stat -c %s "$bin") bytes); smoke test passed"
 }
 
 main() {
     [[ -f "$SMOKE_DIR/INPUT" ]] || die "smoke case $SMOKE_DIR/INPUT is missing"
-    if [[ "${ROMPY_SWAN_REBUILD:-0}" != 1 && -x "$SWAN_BIN" ]]; then
-        if smoke_test "$SWAN_BIN"; then
-            ensure_link
-            log "$SWAN_BIN is installed and passes the smoke test; nothing to build"
-            return 0
-        fi
-        log "installed $SWAN_BIN fails the smoke test ($SMOKE_FAILURE); rebuilding"
-    fi
-    apt_install python3 python3-venv gfortran perl make libnetcdff-dev
-    local workdir
-    workdir="$(mktemp -d /tmp/rompy-swan-build.XXXXXX)"
-    cleanup_later "$workdir"
-    : >"$BUILD_LOG"
-    download_sdist "$workdir"
-    build_swan "$workdir"
-    ensure_link
-    smoke_test "$SWAN_BIN" || die "the freshly built $SWAN_BIN fails the smoke test: $SMOKE_FAILURE"
-    log "installed $SWAN_BIN ($(stat -c %s "$SWAN_BIN") bytes); smoke test passed"
+    touch "$BUILD_LOG"
+    ensure_variant ser swan.exe
+    ensure_variant omp swanomp.exe
 }
 
 main "$@"
