@@ -7,7 +7,6 @@ not from an earlier run.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ import yaml
 
 from rompy import bootstrap
 from tests.e2e.conftest import FIXTURES, RunCli
+from tests.e2e.test_swan import basin, table_values
 from tests.engines import require_swan
 
 BASIN = FIXTURES / "swan" / "basin.yml"
@@ -26,22 +26,6 @@ TRCOEF = 0.25
 @pytest.fixture(autouse=True)
 def _swan_installed() -> None:
     require_swan()
-
-
-def basin(tmp_path: Path, **changes: Any) -> Path:
-    """The basin pipeline with ``changes`` to its model config, next to its bottom file."""
-    document = yaml.safe_load(BASIN.read_text())
-    document["config"]["config"].update(changes)
-    shutil.copy(BASIN.parent / "bottom.txt", tmp_path / "bottom.txt")
-    path = tmp_path / "pipeline.yml"
-    path.write_text(yaml.safe_dump(document, sort_keys=False))
-    return path
-
-
-def table_values(path: Path) -> list[list[float]]:
-    """The numbers of a SWAN TABLE file (comment lines start with %)."""
-    rows = [line.split() for line in path.read_text().splitlines() if not line.startswith("%")]
-    return [[float(value) for value in row] for row in rows if row]
 
 
 def rompy_swan_physics() -> dict[str, Any]:
