@@ -18,7 +18,6 @@ from tests.e2e.conftest import FIXTURES, RunCli
 from tests.e2e.test_swan import basin, table_values
 from tests.engines import require_swan
 
-BASIN = FIXTURES / "swan" / "basin.yml"
 TRCOEF = 0.25
 """The obstacle's transmission coefficient (transmitted over incoming Hs)."""
 
