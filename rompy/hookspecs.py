@@ -22,11 +22,13 @@ import pluggy
 
 from rompy.domain.data.sources import SourceSpec
 from rompy.domain.data.specs import DataSpec
+from rompy.domain.ensemble.engines import EnsembleEngineSpec
 from rompy.domain.execution.spec import ExecutionSpec
 from rompy.domain.model_config import ModelConfig
 from rompy.domain.model_run import ModelRun
 from rompy.domain.postprocess.spec import PostprocessSpec
 from rompy.ports.data import DataHandler, SourceOpener
+from rompy.ports.ensemble import EnsembleEngine
 from rompy.ports.execution import Executor, RunOutcome
 from rompy.ports.outputs import OutputReader
 from rompy.ports.postprocessing import Postprocessor, PostprocessResult
@@ -45,6 +47,7 @@ RegisterSource = Callable[[type[SourceSpec], Callable[[], SourceOpener[Any]]], N
 RegisterData = Callable[[type[DataSpec], Callable[[], DataHandler]], None]
 RegisterRenderer = Callable[[type[ModelConfig], Callable[[], TemplateRenderer]], None]
 RegisterOutputReader = Callable[[type[ModelConfig], Callable[[], OutputReader]], None]
+RegisterEnsembleEngine = Callable[[type[EnsembleEngineSpec], Callable[[], EnsembleEngine]], None]
 
 
 @hookspec
@@ -105,6 +108,16 @@ def rompy_register_output_readers(register: RegisterOutputReader) -> None:
 
     ``factory()`` returns an object with ``read(request) -> {name: xarray.Dataset}``
     (see :class:`rompy.ports.outputs.OutputReader`); ``App.read_outputs(run)`` calls it.
+    """
+
+
+@hookspec
+def rompy_register_ensemble_engines(register: RegisterEnsembleEngine) -> None:
+    """Register ensemble engine specs with their engines: ``register(SpecClass, factory)``.
+
+    Specs derive from :class:`rompy.domain.ensemble.engines.EnsembleEngineSpec` and are
+    tagged by ``type``; ``factory()`` returns an object with ``run(jobs, runner, on_state)``
+    (see :class:`rompy.ports.ensemble.EnsembleEngine`).
     """
 
 

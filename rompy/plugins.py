@@ -24,6 +24,7 @@ from rompy.domain.errors import PluginError, PluginFailedError, RompyError
 from rompy.log import get_logger
 from rompy.ports.registry import (
     DATA,
+    ENGINES,
     EXECUTORS,
     FAMILIES,
     MODEL_ADAPTERS,
@@ -50,6 +51,7 @@ _REGISTRATION_HOOKS = {
     "rompy_register_data": DATA,
     "rompy_register_renderers": RENDERERS,
     "rompy_register_output_readers": OUTPUT_READERS,
+    "rompy_register_ensemble_engines": ENGINES,
 }
 
 

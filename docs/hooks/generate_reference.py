@@ -42,6 +42,7 @@ FAMILY_TITLES = {
     "postprocessors": "Postprocessors",
     "data": "Data",
     "sources": "Data sources",
+    "ensemble_engines": "Ensemble engines",
 }
 """Section titles of the tagged families, in the order the reference shows them."""
 

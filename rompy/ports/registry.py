@@ -15,11 +15,13 @@ import attrs
 
 from rompy.domain.data.sources import SourceSpec
 from rompy.domain.data.specs import DataSpec
+from rompy.domain.ensemble.engines import EnsembleEngineSpec
 from rompy.domain.errors import PluginError, UnknownTagError
 from rompy.domain.execution.spec import ExecutionSpec
 from rompy.domain.model_config import ModelConfig
 from rompy.domain.postprocess.spec import PostprocessSpec
 from rompy.ports.data import DataHandler, SourceOpener
+from rompy.ports.ensemble import EnsembleEngine
 from rompy.ports.execution import Executor
 from rompy.ports.outputs import OutputReader
 from rompy.ports.postprocessing import Postprocessor
@@ -30,6 +32,7 @@ EXECUTORS = "executors"
 POSTPROCESSORS = "postprocessors"
 SOURCES = "sources"
 DATA = "data"
+ENGINES = "ensemble_engines"
 
 RENDERERS = "renderers"
 OUTPUT_READERS = "output_readers"
@@ -68,6 +71,9 @@ FAMILIES: dict[str, FamilyInfo] = {
         name=SOURCES, label="source model_type", tag_field="model_type", base=SourceSpec
     ),
     DATA: FamilyInfo(name=DATA, label="data model_type", tag_field="model_type", base=DataSpec),
+    ENGINES: FamilyInfo(
+        name=ENGINES, label="ensemble engine type", tag_field="type", base=EnsembleEngineSpec
+    ),
 }
 
 
@@ -206,6 +212,11 @@ class Registry:
         """Build the executor registered for ``spec``'s class."""
         executor: Executor = self._adapter_for(EXECUTORS, spec)
         return executor
+
+    def engine_for(self, spec: EnsembleEngineSpec) -> EnsembleEngine:
+        """Build the ensemble engine registered for ``spec``'s class."""
+        engine: EnsembleEngine = self._adapter_for(ENGINES, spec)
+        return engine
 
     def postprocessor_for(self, spec: PostprocessSpec) -> Postprocessor:
         """Build the postprocessor registered for ``spec``'s class."""
