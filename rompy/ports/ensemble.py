@@ -17,6 +17,8 @@ from typing import Any, Protocol
 
 import attrs
 
+from rompy.domain.ensemble.results import ResultsSpec
+
 PENDING = "pending"
 RUNNING = "running"
 DONE = "done"
@@ -72,6 +74,59 @@ class MemberState:
     host: str = ""
     pid: int | None = None
     engine: str = ""
+
+
+def job_document(job: MemberJob) -> dict[str, Any]:
+    """Return ``job`` as JSON-ready plain data (what a SLURM task's job file holds)."""
+    return {
+        "ensemble_dir": str(job.ensemble_dir),
+        "member_id": job.member_id,
+        "index": job.index,
+        "parameters": dict(job.parameters),
+        "pipeline": dict(job.pipeline),
+        "config_hash": job.config_hash,
+    }
+
+
+def job_from_document(document: Mapping[str, Any]) -> MemberJob:
+    """Return the job written by :func:`job_document`."""
+    return MemberJob(
+        ensemble_dir=Path(document["ensemble_dir"]),
+        member_id=str(document["member_id"]),
+        index=int(document["index"]),
+        parameters=dict(document["parameters"]),
+        pipeline=dict(document["pipeline"]),
+        config_hash=str(document["config_hash"]),
+    )
+
+
+@attrs.frozen(kw_only=True)
+class GatherInput:
+    """One done member's outputs, for gathering across members.
+
+    Attributes:
+        member_id: The member's id.
+        parameters: Its swept values, by field path.
+        outputs: Its outputs by name (``xarray.Dataset`` objects, from the output reader).
+    """
+
+    member_id: str
+    parameters: Mapping[str, Any]
+    outputs: Mapping[str, Any]
+
+
+class ResultsGatherer(Protocol):
+    """Gathers one output across members into one dataset with a ``member`` dimension."""
+
+    def gather(
+        self, spec: ResultsSpec, members: Sequence[GatherInput], results_dir: Path
+    ) -> tuple[Path, ...]:
+        """Write the gathered NetCDF (and the spread PNG when asked); return the files.
+
+        Raises:
+            DataSourceError: A member lacks the output or a variable.
+        """
+        ...
 
 
 class MemberStateStore(Protocol):
