@@ -43,6 +43,16 @@ class ModelConfig:
         """Return the command that runs this model when the backend gives none."""
         return None
 
+    def command_for(self, cpus: int | None) -> Command | None:
+        """Return the command that runs this model on a backend giving it ``cpus`` CPUs.
+
+        ``cpus`` is the backend's CPU count (``ExecutionSpec.cpu_count()``: SLURM's
+        ``cpus_per_task``, Docker's ``cpu``, local ``cpus``), None when it says nothing.
+        A model that runs threads (SWAN's OpenMP build) overrides this to use them; the
+        default is :meth:`default_command` whatever the count.
+        """
+        return self.default_command()
+
     def check_success(self, outputs: FileView) -> SuccessCheck:
         """Judge from the staging directory whether the run succeeded (default: it did)."""
         return SuccessCheck.passed()

@@ -71,7 +71,7 @@ def execution_request(run: ModelRun, backend: ExecutionSpec) -> ExecutionRequest
         run_id=run.run_id,
         staging_dir=run.staging_dir,
         spec=backend,
-        default_command=run.config.default_command(),
+        default_command=run.config.command_for(backend.cpu_count()),
     )
 
 

@@ -363,6 +363,12 @@ class DockerExecution(ExecutionSpec):
         """The extra bind mounts, parsed."""
         return tuple(VolumeMount.parse(text) for text in self.volumes)
 
+    def cpu_count(self) -> int | None:
+        """Return the whole CPUs given to the container (None with ``mpiexec``: MPI uses them)."""
+        if self.cpu is None or self.mpiexec:
+            return None
+        return max(1, int(self.cpu))
+
     def command_for(self, default_command: Command | None) -> Command:
         """Return the command to run: ``executable`` (or the model's default) with ``mpiexec``.
 

@@ -282,6 +282,10 @@ class SlurmExecution(ExecutionSpec):
                     value=option,
                 )
 
+    def cpu_count(self) -> int | None:
+        """Return ``cpus_per_task`` (the CPUs each task of the job gets)."""
+        return self.cpus_per_task
+
     @property
     def partition_name(self) -> str | None:
         """The partition asked for, from ``queue`` or ``partition``."""

@@ -58,6 +58,17 @@ def choose_command(
     return chosen
 
 
+def _check_optional_cpus(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """Validate (for attrs) a CPU count: None or a whole number of at least 1."""
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+        raise ConfigError(
+            f"{value!r} is not a valid CPU count; give a whole number of at least 1 "
+            "(or leave it out)",
+            path=attribute.name,
+            value=value,
+        )
+
+
 def _to_optional_path(value: Any) -> Path | None:
     return None if value is None else Path(value)
 
@@ -71,6 +82,10 @@ class ExecutionSpec:
     """Optional modules the adapter for this class needs (shown by ``rompy plugins``)."""
     timeout: float | None = attrs.field(default=None, validator=check_positive_timeout)
     env_vars: dict[str, str] = attrs.field(factory=dict)
+
+    def cpu_count(self) -> int | None:
+        """Return the CPUs this backend gives a run (None: it does not say)."""
+        return None
 
 
 @attrs.frozen(kw_only=True)
@@ -87,6 +102,8 @@ class LocalExecution(ExecutionSpec):
             the process writes straight to rompy's own stdout and stderr.
         timeout: Seconds after which the whole process group is killed.
         env_vars: Variables merged over the current environment.
+        cpus: CPUs the run may use; a model that runs threads (SWAN's OpenMP build) runs
+            this many. None: not said (SWAN then runs its serial build).
     """
 
     type: ClassVar[str] = "local"
@@ -95,6 +112,11 @@ class LocalExecution(ExecutionSpec):
     working_dir: Path | None = attrs.field(default=None, converter=_to_optional_path)
     stream_output: bool = True
     capture_output: bool = True
+    cpus: int | None = attrs.field(default=None, validator=_check_optional_cpus)
+
+    def cpu_count(self) -> int | None:
+        """Return ``cpus``."""
+        return self.cpus
 
     def uses_shell(self, command: Command) -> bool:
         """Return True when ``command`` should run through the shell."""

@@ -40,6 +40,19 @@ from rompy.models.swan.versions import DEFAULT_VERSION, SwanVersion
 
 SWAN_COMMAND = "swan.exe"
 """The program that runs a deck (``INPUT`` in the working dir)."""
+SWAN_OPENMP_COMMAND = "swanomp.exe"
+"""SWAN's OpenMP build (``make omp``), run with ``OMP_NUM_THREADS`` threads."""
+
+
+def _check_threads(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """Validate (for attrs) the thread count: None or a whole number of at least 1."""
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+        raise ConfigError(
+            f"{value!r} is not a thread count; give a whole number of at least 1, or leave "
+            "it out to use the backend's CPUs",
+            path=attribute.name,
+            value=value,
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -51,6 +64,10 @@ class SwanConfig(ModelConfig):
         swan_version: The SWAN version the deck is written for.
         check_grids: Refuse a computational grid that leaves an input grid (turn off only
             to let SWAN itself judge such a deck).
+        threads: OpenMP threads. None (the default) takes the backend's CPU count (SLURM
+            ``cpus_per_task``, Docker ``cpu``, local ``cpus``): more than one runs
+            ``swanomp.exe`` with that many threads, otherwise the serial ``swan.exe``.
+            1 always runs ``swan.exe``; N always runs ``swanomp.exe`` with N threads.
         startup: PROJECT, SET, MODE, COORDINATES.
         cgrid: The computational grid.
         inpgrid: Input grids (bottom, wind, ...): read from files the run stages
@@ -69,6 +86,7 @@ class SwanConfig(ModelConfig):
     template: str = "swan:deck-in-code"
     swan_version: str = DEFAULT_VERSION
     check_grids: bool = True
+    threads: int | None = attrs.field(default=None, validator=_check_threads)
     startup: Startup = attrs.field(factory=Startup)
     cgrid: CgridRegular
     inpgrid: Inpgrids | DataInterface | None = None
@@ -193,6 +211,18 @@ class SwanConfig(ModelConfig):
     def default_command(self) -> str:
         """``swan.exe`` reads ``INPUT`` in the staging dir."""
         return SWAN_COMMAND
+
+    def command_for(self, cpus: int | None) -> str:
+        """Serial ``swan.exe``, or ``swanomp.exe`` with ``threads`` (or ``cpus``) threads.
+
+        Example:
+            >>> config.command_for(4)  # doctest: +SKIP
+            'env OMP_NUM_THREADS=4 swanomp.exe'
+        """
+        threads = self.threads if self.threads is not None else cpus
+        if threads is None or threads <= 1:
+            return SWAN_COMMAND
+        return f"env OMP_NUM_THREADS={threads} {SWAN_OPENMP_COMMAND}"
 
     def data_items(self) -> tuple[DataItem, ...]:
         """One item per entry of ``data``, and one per field of a ``data_interface``."""
