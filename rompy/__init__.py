@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from rompy.adapters.lazy_factory import LazyFactory
     from rompy.adapters.plotting import field_to_plot, plot_data_grid
     from rompy.adapters.rendering.files import FilesRenderer
-    from rompy.adapters.xarray_engines import load_xarray
+    from rompy.adapters.xarray_engines import engine_for, load_xarray
     from rompy.application import App, bootstrap
     from rompy.domain.data.sources import SourceSpec
     from rompy.domain.data.specs import BoundaryWaveStation, DataGrid, DataItem, DataSpec
@@ -89,6 +89,7 @@ _EXPORTS: dict[str, str] = {
     "OutputRequest": "rompy.ports.outputs",
     "FilesRenderer": "rompy.adapters.rendering.files",
     "load_xarray": "rompy.adapters.xarray_engines",
+    "engine_for": "rompy.adapters.xarray_engines",
     "PostprocessRequest": "rompy.ports.postprocessing",
     "PostprocessResult": "rompy.ports.postprocessing",
     "FileView": "rompy.domain.success",
@@ -154,6 +155,7 @@ __all__ = [
     "UnknownTagError",
     "__version__",
     "bootstrap",
+    "engine_for",
     "field_to_plot",
     "get_logger",
     "hookimpl",

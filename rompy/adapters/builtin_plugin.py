@@ -68,4 +68,3 @@ def rompy_register_postprocessors(register: RegisterPostprocessor) -> None:
         TransferPostprocess,
         LazyFactory("rompy.adapters.postprocess.transfer:TransferPostprocessor"),
     )
-

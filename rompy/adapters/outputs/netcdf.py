@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from rompy.adapters.xarray_engines import load_xarray
+from rompy.adapters.xarray_engines import engine_for, load_xarray
 from rompy.domain.errors import DataSourceError
 from rompy.ports.outputs import OutputRequest
 
@@ -46,7 +46,7 @@ class NetcdfOutputReader:
         outputs: dict[str, Any] = {}
         for path in paths:
             try:
-                outputs[path.stem] = xr.open_dataset(path)
+                outputs[path.stem] = xr.open_dataset(path, engine=engine_for("netcdf4"))
             except (OSError, ValueError) as error:
                 raise DataSourceError(f"output {path} cannot be read as NetCDF: {error}") from error
         return outputs

@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from rompy import DataSourceError, OutputRequest, load_xarray
+from rompy import DataSourceError, OutputRequest, engine_for, load_xarray
 
 CF_NAMES: dict[str, str] = {
     "hsign": "hs", "hs": "hs", "hswell": "hswell", "tps": "tps", "rtp": "tp", "tm01": "tm01",
@@ -77,7 +77,7 @@ def _read_block(request: OutputRequest, block: Any) -> Any:
     path = _existing(request, block.fname)
     if path.suffix != ".nc":
         return _read_text_block(path, block, request.config)
-    dataset = xr.open_dataset(path)
+    dataset = xr.open_dataset(path, engine=engine_for("netcdf4"))
     names = {name: CF_NAMES[str(name)] for name in dataset.data_vars if str(name) in CF_NAMES}
     return dataset.rename(names)
 

@@ -18,7 +18,13 @@ from typing import Any, ClassVar
 
 import attrs
 
-from rompy import PostprocessRequest, PostprocessResult, PostprocessSpec, load_xarray
+from rompy import (
+    PostprocessRequest,
+    PostprocessResult,
+    PostprocessSpec,
+    engine_for,
+    load_xarray,
+)
 from rompy.models.swan.outputs import read_table_file
 
 SUMMARY_FOLDER = "summary"
@@ -63,7 +69,7 @@ class SwanSummary:
 def _is_swan_map(path: Path) -> bool:
     xr = load_xarray()
     try:
-        with xr.open_dataset(path) as dataset:
+        with xr.open_dataset(path, engine=engine_for("netcdf4")) as dataset:
             return "hs" in dataset.data_vars
     except (OSError, ValueError):
         return False
@@ -71,7 +77,7 @@ def _is_swan_map(path: Path) -> bool:
 
 def _summarise_map(path: Path, folder: Path, dpi: int, lines: list[str]) -> Path:
     xr = load_xarray()
-    with xr.open_dataset(path) as dataset:
+    with xr.open_dataset(path, engine=engine_for("netcdf4")) as dataset:
         hs = dataset.hs.load()
         direction = dataset.theta0.load() if "theta0" in dataset else None
     when = ""

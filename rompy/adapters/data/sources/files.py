@@ -47,7 +47,7 @@ from rompy.adapters.data.sources.multifile import (
     lazy_concat,
     read_like,
 )
-from rompy.adapters.xarray_engines import load_xarray
+from rompy.adapters.xarray_engines import engine_for, load_xarray
 from rompy.domain.data.file_series import plan_series
 from rompy.domain.data.sources import (
     CsvSource,
@@ -164,7 +164,7 @@ def open_one(uri: str, spec: FileSource, *, indexes: bool = True) -> xr.Dataset:
         if not indexes and _can_skip_indexes():
             kwargs.setdefault("create_default_indexes", False)
         kwargs.setdefault("cache", False)
-        kwargs.setdefault("engine", "netcdf4")
+        kwargs["engine"] = engine_for(kwargs.get("engine", "netcdf4"))
         with bounded_chunk_cache():
             return xr.open_dataset(path, chunks=chunks, **kwargs)
     except RompyError:

@@ -29,7 +29,7 @@ import os
 from typing import Any
 
 from rompy.adapters.data.sources.identity import canonical_json, source_identity
-from rompy.adapters.xarray_engines import load_xarray
+from rompy.adapters.xarray_engines import discover_engines, load_xarray
 from rompy.domain.data.sources import IntakeSource, is_local
 from rompy.domain.errors import DataSourceError, RompyError
 from rompy.log import get_logger
@@ -247,6 +247,7 @@ class IntakeOpener:
             DataSourceError: intake is missing, the catalog is bad, the id is unknown, or
                 the data cannot be read; the message says which and names the catalog.
         """
+        discover_engines()  # intake drivers may let xarray guess or use a plugin engine
         source = catalog_entry(open_catalog(spec), spec)
         try:
             data = read_lazily(source)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from rompy.adapters.data.sources.identity import canonical_json, source_identity
-from rompy.adapters.xarray_engines import load_xarray
+from rompy.adapters.xarray_engines import discover_engines, load_xarray
 from rompy.domain.data.sources import WavespectraSource, is_local
 from rompy.domain.errors import DataSourceError, RompyError
 from rompy.log import get_logger
@@ -108,6 +108,7 @@ class WavespectraOpener:
             DataSourceError: wavespectra is missing, the reader is unknown, the file is
                 missing or the reader fails; the message names the reader and the file.
         """
+        discover_engines()  # wavespectra readers may let xarray guess the engine
         function = reader_function(spec.reader)
         _check_exists(spec)
         try:
