@@ -59,6 +59,7 @@ if TYPE_CHECKING:
     from rompy.ports.execution import RunOutcome
     from rompy.ports.outputs import OutputReader, OutputRequest
     from rompy.ports.postprocessing import PostprocessRequest, PostprocessResult
+    from rompy.ports.registry import LazyClass
 
 _EXPORTS: dict[str, str] = {
     "App": "rompy.application",
@@ -82,6 +83,7 @@ _EXPORTS: dict[str, str] = {
     "BoundaryWaveStation": "rompy.domain.data.specs",
     "SourceSpec": "rompy.domain.data.sources",
     "LazyFactory": "rompy.adapters.lazy_factory",
+    "LazyClass": "rompy.ports.registry",
     "PostprocessSpec": "rompy.domain.postprocess.spec",
     "PipelineSpec": "rompy.domain.pipeline",
     "RunOutcome": "rompy.ports.execution",
@@ -129,6 +131,7 @@ __all__ = [
     "FilesRenderer",
     "Grid",
     "GriddedHandler",
+    "LazyClass",
     "LazyFactory",
     "ModelConfig",
     "ModelRun",

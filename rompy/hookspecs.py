@@ -32,6 +32,7 @@ from rompy.ports.ensemble import EnsembleEngine
 from rompy.ports.execution import Executor, RunOutcome
 from rompy.ports.outputs import OutputReader
 from rompy.ports.postprocessing import Postprocessor, PostprocessResult
+from rompy.ports.registry import LazyClass
 from rompy.ports.rendering import RenderResult, TemplateRenderer
 
 PROJECT_NAME = "rompy"
@@ -40,13 +41,15 @@ ENTRY_POINT_GROUP = "rompy"
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
 hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
 
-RegisterModelConfig = Callable[[type[ModelConfig]], None]
+RegisterModelConfig = Callable[[type[ModelConfig] | LazyClass], None]
 RegisterExecutor = Callable[[type[ExecutionSpec], Callable[[], Executor]], None]
-RegisterPostprocessor = Callable[[type[PostprocessSpec], Callable[[], Postprocessor]], None]
+RegisterPostprocessor = Callable[
+    [type[PostprocessSpec] | LazyClass, Callable[[], Postprocessor]], None
+]
 RegisterSource = Callable[[type[SourceSpec], Callable[[], SourceOpener[Any]]], None]
-RegisterData = Callable[[type[DataSpec], Callable[[], DataHandler]], None]
-RegisterRenderer = Callable[[type[ModelConfig], Callable[[], TemplateRenderer]], None]
-RegisterOutputReader = Callable[[type[ModelConfig], Callable[[], OutputReader]], None]
+RegisterData = Callable[[type[DataSpec] | LazyClass, Callable[[], DataHandler]], None]
+RegisterRenderer = Callable[[type[ModelConfig] | LazyClass, Callable[[], TemplateRenderer]], None]
+RegisterOutputReader = Callable[[type[ModelConfig] | LazyClass, Callable[[], OutputReader]], None]
 RegisterEnsembleEngine = Callable[[type[EnsembleEngineSpec], Callable[[], EnsembleEngine]], None]
 
 

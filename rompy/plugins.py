@@ -33,9 +33,10 @@ from rompy.ports.registry import (
     POSTPROCESSORS,
     RENDERERS,
     SOURCES,
+    LazyClass,
     Registry,
     RegistryBuilder,
-    family_tag,
+    registered_tag,
 )
 
 log = get_logger(__name__)
@@ -195,16 +196,16 @@ def _registering_callback(
     if family_name in MODEL_ADAPTERS:
         label, models = MODEL_ADAPTERS[family_name], FAMILIES[MODEL_CONFIGS]
 
-        def register_adapter(cls: type, factory: Any = None) -> None:
+        def register_adapter(cls: type | LazyClass, factory: Any = None) -> None:
             builder.add_model_adapter(family_name, cls, plugin, factory)
-            registered.setdefault(plugin, []).append(f"{label}: {family_tag(cls, models)}")
+            registered.setdefault(plugin, []).append(f"{label}: {registered_tag(cls, models)}")
 
         return register_adapter
     family = FAMILIES[family_name]
 
-    def register(cls: type, factory: Any = None) -> None:
+    def register(cls: type | LazyClass, factory: Any = None) -> None:
         builder.add(family_name, cls, plugin, factory)
-        registered.setdefault(plugin, []).append(f"{family.label}: {family_tag(cls, family)}")
+        registered.setdefault(plugin, []).append(f"{family.label}: {registered_tag(cls, family)}")
 
     return register
 
@@ -214,7 +215,7 @@ def _plugin_info(name: str, version: str, registers: list[str], registry: Regist
     for family_name in FAMILIES:
         for registration in registry.family(family_name).values():
             if registration.plugin == name:
-                needed.update(getattr(registration.cls, "requires", ()))
+                needed.update(registration.requires)
     missing = sorted(module for module in needed if importlib.util.find_spec(module) is None)
     return PluginInfo(
         name=name, version=version, registers=tuple(registers), missing=tuple(missing)

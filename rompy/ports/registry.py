@@ -8,6 +8,7 @@ that services and the converter read.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -78,21 +79,108 @@ FAMILIES: dict[str, FamilyInfo] = {
 
 
 @attrs.frozen(kw_only=True)
+class LazyClass:
+    """A class registered by name, imported only when a config uses its tag.
+
+    A plugin with many classes (a model with a hundred command classes) registers its tags
+    this way so that ``bootstrap()`` and ``rompy validate`` of other models never import it.
+
+    Attributes:
+        target: ``"package.module:ClassName"``.
+        tag: The class's tag (its ``model_type`` or ``type`` class constant); checked when the
+            class is imported.
+        requires: Optional modules the class needs (shown by ``rompy plugins``).
+
+    Example:
+        >>> register(LazyClass(target="my_model.config:MyConfig", tag="my_model"))  # doctest: +SKIP
+    """
+
+    target: str
+    tag: str
+    requires: tuple[str, ...] = ()
+
+    def load(self) -> type:
+        """Import and return the class.
+
+        Raises:
+            PluginError: The module or the name does not exist.
+        """
+        module_name, _, name = self.target.partition(":")
+        try:
+            loaded = getattr(importlib.import_module(module_name), name)
+        except (ImportError, AttributeError) as error:
+            raise PluginError(
+                f"cannot load {self.target!r} for tag {self.tag!r}: {error}"
+            ) from error
+        if not isinstance(loaded, type):
+            raise PluginError(f"{self.target!r} (tag {self.tag!r}) is not a class")
+        return loaded
+
+
+@attrs.frozen(kw_only=True)
 class Registration:
     """One registered class.
 
     Attributes:
         tag: The tag users write in YAML.
-        cls: The attrs class for the tag.
+        source: The attrs class for the tag, or a :class:`LazyClass` naming it (init: ``cls``).
         plugin: Name of the plugin that registered it.
         factory: Builds the adapter acting on instances of ``cls`` (executors, postprocessors,
             source openers, data handlers).
+        family: The family name, to check a lazily loaded class against.
     """
 
     tag: str
-    cls: type
+    source: type | LazyClass = attrs.field(alias="cls")
     plugin: str
     factory: Callable[[], Any] | None = None
+    family: str = ""
+    _loaded: dict[str, type] = attrs.field(factory=dict, eq=False, repr=False, alias="_loaded")
+
+    @property
+    def cls(self) -> type:
+        """The class for the tag (a lazy one is imported and checked on first use).
+
+        Raises:
+            PluginError: A lazy class cannot be imported, is not of its family, or its tag
+                differs from the registered one.
+        """
+        if isinstance(self.source, type):
+            return self.source
+        if "cls" not in self._loaded:
+            self._loaded["cls"] = _checked_lazy_class(self)
+        return self._loaded["cls"]
+
+    @property
+    def requires(self) -> tuple[str, ...]:
+        """Optional modules the class needs (without importing a lazy one)."""
+        if isinstance(self.source, LazyClass):
+            return self.source.requires
+        return tuple(getattr(self.source, "requires", ()))
+
+
+def _checked_lazy_class(registration: Registration) -> type:
+    lazy = registration.source
+    assert isinstance(lazy, LazyClass)
+    loaded = lazy.load()
+    family = FAMILIES.get(registration.family) if registration.family else None
+    base = family.base if family else ModelConfig
+    where = f"plugin {registration.plugin!r} registered {lazy.target!r}"
+    if not issubclass(loaded, base):
+        raise PluginError(f"{where}, but it does not derive from {base.__qualname__}")
+    tag = family_tag(loaded, family or FAMILIES[MODEL_CONFIGS])
+    if tag != lazy.tag:
+        raise PluginError(f"{where} as tag {lazy.tag!r}, but the class's tag is {tag!r}")
+    return loaded
+
+
+def _class_name(cls: type | LazyClass) -> str:
+    return cls.target if isinstance(cls, LazyClass) else cls.__qualname__
+
+
+def registered_tag(cls: type | LazyClass, family: FamilyInfo) -> str:
+    """Return the tag of a class, or of a :class:`LazyClass` without importing it."""
+    return cls.tag if isinstance(cls, LazyClass) else family_tag(cls, family)
 
 
 def family_tag(cls: type, family: FamilyInfo) -> str:
@@ -113,19 +201,24 @@ class RegistryBuilder:
             kind: {} for kind in MODEL_ADAPTERS
         }
 
-    def add_model_adapter(self, kind: str, cls: type, plugin: str, factory: Any) -> None:
+    def add_model_adapter(
+        self, kind: str, cls: type | LazyClass, plugin: str, factory: Any
+    ) -> None:
         """Register the ``kind`` adapter (renderer, output reader) of model config ``cls``.
 
         Raises:
             PluginError: ``cls`` is not a model config, or the model already has one.
         """
         label = MODEL_ADAPTERS[kind]
-        if not (isinstance(cls, type) and issubclass(cls, ModelConfig)) or not callable(factory):
+        is_model = isinstance(cls, LazyClass) or (
+            isinstance(cls, type) and issubclass(cls, ModelConfig)
+        )
+        if not is_model or not callable(factory):
             raise PluginError(
                 f"plugin {plugin!r} registered a {label} for {cls!r}: give a ModelConfig "
-                "subclass and a factory"
+                "subclass (or a LazyClass naming one) and a factory"
             )
-        tag = family_tag(cls, FAMILIES[MODEL_CONFIGS])
+        tag = registered_tag(cls, FAMILIES[MODEL_CONFIGS])
         existing = self._model_adapters[kind].get(tag)
         if existing is not None:
             raise PluginError(
@@ -136,7 +229,9 @@ class RegistryBuilder:
             tag=tag, cls=cls, plugin=plugin, factory=factory
         )
 
-    def add(self, family_name: str, cls: type, plugin: str, factory: Any = None) -> None:
+    def add(
+        self, family_name: str, cls: type | LazyClass, plugin: str, factory: Any = None
+    ) -> None:
         """Register ``cls`` (and its adapter ``factory``) in ``family_name`` for ``plugin``.
 
         Raises:
@@ -144,21 +239,23 @@ class RegistryBuilder:
                 ``cls`` is not a member of the family.
         """
         family = FAMILIES[family_name]
-        if not (isinstance(cls, type) and issubclass(cls, family.base)):
+        if not isinstance(cls, LazyClass) and not (
+            isinstance(cls, type) and issubclass(cls, family.base)
+        ):
             raise PluginError(
                 f"plugin {plugin!r} registered {cls!r} as a {family.label}, "
                 f"but it does not derive from {family.base.__qualname__}"
             )
-        tag = family_tag(cls, family)
+        tag = registered_tag(cls, family)
         existing = self._entries[family_name].get(tag)
         if existing is not None:
             raise PluginError(
                 f"{family.label} {tag!r} is registered twice: by plugin {existing.plugin!r} "
-                f"({existing.cls.__qualname__}) and by plugin {plugin!r} ({cls.__qualname__}); "
+                f"({_class_name(existing.source)}) and by plugin {plugin!r} ({_class_name(cls)}); "
                 "uninstall one or block it with ROMPY_DISABLED_PLUGINS"
             )
         self._entries[family_name][tag] = Registration(
-            tag=tag, cls=cls, plugin=plugin, factory=factory
+            tag=tag, cls=cls, plugin=plugin, factory=factory, family=family_name
         )
 
     def freeze(self) -> Registry:
