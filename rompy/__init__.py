@@ -59,6 +59,7 @@ if TYPE_CHECKING:
     from rompy.ports.execution import RunOutcome
     from rompy.ports.outputs import OutputReader, OutputRequest
     from rompy.ports.postprocessing import PostprocessRequest, PostprocessResult
+    from rompy.ports.provenance import Manifest, VerifyReport
 
 _EXPORTS: dict[str, str] = {
     "App": "rompy.application",
@@ -91,6 +92,8 @@ _EXPORTS: dict[str, str] = {
     "load_xarray": "rompy.adapters.xarray_engines",
     "PostprocessRequest": "rompy.ports.postprocessing",
     "PostprocessResult": "rompy.ports.postprocessing",
+    "Manifest": "rompy.ports.provenance",
+    "VerifyReport": "rompy.ports.provenance",
     "FileView": "rompy.domain.success",
     "SuccessCheck": "rompy.domain.success",
     "RompyError": "rompy.domain.errors",
@@ -129,6 +132,7 @@ __all__ = [
     "Grid",
     "GriddedHandler",
     "LazyFactory",
+    "Manifest",
     "ModelConfig",
     "ModelRun",
     "OutputReader",
@@ -152,6 +156,7 @@ __all__ = [
     "TemplateError",
     "TimeRange",
     "UnknownTagError",
+    "VerifyReport",
     "__version__",
     "bootstrap",
     "field_to_plot",
