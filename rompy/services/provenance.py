@@ -19,7 +19,7 @@ from rompy.domain.model_run import ModelRun
 from rompy.log import get_logger
 from rompy.ports.data import StagedData
 from rompy.ports.execution import RunOutcome
-from rompy.ports.provenance import Manifest
+from rompy.ports.provenance import FileDigest, Manifest
 from rompy.services.context import ServiceContext
 
 log = get_logger(__name__)
@@ -62,8 +62,6 @@ def record_finished(
     if manifest is None:
         log.info("manifest_not_found", run_id=run.run_id, staging_dir=str(run.staging_dir))
         return None
-    inputs = {entry.path for entry in manifest.inputs}
-    present = ctx.manifests.digest_files(run.staging_dir)
     started, ended = _times(ctx, outcome)
     finished = attrs.evolve(
         manifest,
@@ -73,10 +71,31 @@ def record_finished(
         ended_at=ended,
         outcome=outcome.status,
         message=outcome.message,
-        outputs=tuple(entry for entry in present if entry.path not in inputs),
+        outputs=_outputs(ctx, run, manifest),
     )
     ctx.manifests.write(run.staging_dir, finished)
     return finished
+
+
+def record_postprocessed(ctx: ServiceContext, run: ModelRun) -> Manifest | None:
+    """Add the files a postprocessor wrote into ``run``'s staging dir to its outputs.
+
+    A staging dir without a manifest (or one that is gone) is left as it is.
+    """
+    manifest = ctx.manifests.read(run.staging_dir)
+    if manifest is None:
+        return None
+    updated = attrs.evolve(manifest, outputs=_outputs(ctx, run, manifest))
+    if updated != manifest:
+        ctx.manifests.write(run.staging_dir, updated)
+    return updated
+
+
+def _outputs(ctx: ServiceContext, run: ModelRun, manifest: Manifest) -> tuple[FileDigest, ...]:
+    """Every file of the staging dir that is not one of the manifest's inputs."""
+    inputs = {entry.path for entry in manifest.inputs}
+    present = ctx.manifests.digest_files(run.staging_dir)
+    return tuple(entry for entry in present if entry.path not in inputs)
 
 
 def _execution(
