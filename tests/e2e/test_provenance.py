@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from tests.e2e.conftest import REPO, RunCli
 from tests.e2e.test_backends_same_outputs import BACKENDS, PIPELINE, RUN_ID
@@ -186,8 +187,10 @@ def test_a_slurm_run_records_its_job_id(rompy_cli: RunCli, tmp_path: Path) -> No
         )
     )
     data = manifest(tmp_path / "slurm" / RUN_ID)
-    assert (True, "succeeded", "slurm") == (
+    command = yaml.safe_load((BACKENDS / "slurm.yml").read_text())["command"]
+    assert (True, "succeeded", "slurm", command) == (
         data["execution"]["job_id"].isdigit(),
         data["outcome"],
         data["execution"]["executor"],
+        data["execution"]["command"],
     )

@@ -12,7 +12,7 @@ from rompy.domain.data.specs import DataGrid
 from rompy.domain.model_config import BaseConfig
 from rompy.domain.model_run import ModelRun
 from rompy.ports.provenance import FileDigest, Manifest
-from rompy.testing import FakeBatchExecution, FakeExecution, FakeWorld, fake_app
+from rompy.testing import FakeBatchExecution, FakeExecution, FakePostprocess, FakeWorld, fake_app
 from rompy.testing_provenance import FAKE_VERSIONS
 
 STAGING = Path("out/r1")
@@ -134,3 +134,12 @@ def test_a_staging_dir_without_a_manifest_is_run_without_writing_one(world: Fake
 
 def test_read_manifest_returns_none_for_a_run_never_generated(world: FakeWorld) -> None:
     assert fake_app(world).read_manifest(STAGING) is None
+
+
+def test_files_in_the_staging_dir_after_postprocess_join_the_outputs(world: FakeWorld) -> None:
+    app = fake_app(world)
+    run = make_run()
+    app.run(run, FakeExecution(writes={"out.txt": "42"}))
+    world.staging[STAGING]["summary.txt"] = "plots"
+    app.postprocess(run, FakePostprocess())
+    assert ["out.txt", "summary.txt"] == [entry.path for entry in manifest_of(world).outputs]
