@@ -59,6 +59,7 @@ if TYPE_CHECKING:
     from rompy.ports.execution import RunOutcome
     from rompy.ports.outputs import OutputReader, OutputRequest
     from rompy.ports.postprocessing import PostprocessRequest, PostprocessResult
+    from rompy.ports.provenance import Manifest, VerifyReport
     from rompy.ports.registry import LazyClass
 
 _EXPORTS: dict[str, str] = {
@@ -94,6 +95,8 @@ _EXPORTS: dict[str, str] = {
     "engine_for": "rompy.adapters.xarray_engines",
     "PostprocessRequest": "rompy.ports.postprocessing",
     "PostprocessResult": "rompy.ports.postprocessing",
+    "Manifest": "rompy.ports.provenance",
+    "VerifyReport": "rompy.ports.provenance",
     "FileView": "rompy.domain.success",
     "SuccessCheck": "rompy.domain.success",
     "RompyError": "rompy.domain.errors",
@@ -133,6 +136,7 @@ __all__ = [
     "GriddedHandler",
     "LazyClass",
     "LazyFactory",
+    "Manifest",
     "ModelConfig",
     "ModelRun",
     "OutputReader",
@@ -156,6 +160,7 @@ __all__ = [
     "TemplateError",
     "TimeRange",
     "UnknownTagError",
+    "VerifyReport",
     "__version__",
     "bootstrap",
     "engine_for",

@@ -21,6 +21,8 @@ from rompy.adapters.config import files as config_files
 from rompy.adapters.config.dumping import dump_yaml
 from rompy.adapters.data.cache import DataCache
 from rompy.adapters.data.staging import LocalDataStager
+from rompy.adapters.provenance.facts import SystemProvenanceFacts
+from rompy.adapters.provenance.store import JsonManifestStore
 from rompy.adapters.system import LocalStagingInspector, SystemRuntimeInfo
 from rompy.domain.execution.spec import ExecutionSpec
 from rompy.domain.model_run import ModelRun
@@ -32,6 +34,7 @@ from rompy.ports.data import DataStager
 from rompy.ports.execution import RunOutcome
 from rompy.ports.lifecycle import LifecycleHooks
 from rompy.ports.postprocessing import PostprocessResult
+from rompy.ports.provenance import Manifest, ManifestStore, VerifyReport
 from rompy.ports.rendering import RenderRequest, RenderResult, TemplateRenderer
 from rompy.ports.system import RuntimeInfo, StagingInspector
 from rompy.serialization import converter as codec
@@ -222,6 +225,26 @@ class App:
         with plugin_faults_reported(self.plugins.manager, "pipeline"):
             return run_pipeline(self.context, spec, use_cache=use_cache)
 
+    def read_manifest(self, run_dir: Path) -> Manifest | None:
+        """Return the run manifest (``rompy-manifest.json``) of a staging dir, None if absent.
+
+        Raises:
+            StagingError: The manifest exists but cannot be read.
+        """
+        return self.context.manifests.read(Path(run_dir))
+
+    def verify(self, run_dir: Path) -> VerifyReport:
+        """Check a staging dir's input files against its manifest's digests.
+
+        Returns:
+            Every changed, missing or extra input; ``report.ok`` when there is none. Files
+            the run wrote (recorded as the manifest's outputs) are not reported.
+
+        Raises:
+            StagingError: ``run_dir`` or its manifest does not exist.
+        """
+        return self.context.manifests.verify(Path(run_dir))
+
     def schema(self) -> dict[str, Any]:
         """Return the JSON Schema of a pipeline or model-run config, plugin classes included."""
         from rompy.serialization.schema import json_schema
@@ -253,6 +276,7 @@ def bootstrap(
     runtime_info: RuntimeInfo | None = None,
     inspector: StagingInspector | None = None,
     stager: DataStager | None = None,
+    manifests: ManifestStore | None = None,
 ) -> App:
     """Build a rompy application.
 
@@ -265,6 +289,7 @@ def bootstrap(
         inspector: Staging-dir reader; defaults to the local filesystem.
         stager: Input-data stager; defaults to the local one with the data cache
             (``$ROMPY_CACHE_DIR`` or ``~/.cache/rompy``).
+        manifests: Run-manifest store; defaults to ``rompy-manifest.json`` in staging dirs.
 
     Raises:
         PluginError: Plugins clash or are invalid.
@@ -274,6 +299,11 @@ def bootstrap(
         extra_plugins=extra_plugins,
         disabled=disabled_plugins,
     )
+    converter = codec.make_converter(plugins.registry)
+    facts = SystemProvenanceFacts(
+        unstructure=lambda value: codec.unstructure(converter, value),
+        plugins={plugin.name: plugin.version for plugin in plugins.plugins},
+    )
     context = ServiceContext(
         registry=plugins.registry,
         renderer=renderer or _JinjaRendererOnFirstUse(),
@@ -281,6 +311,7 @@ def bootstrap(
         inspector=inspector or LocalStagingInspector(),
         hooks=cast(LifecycleHooks, plugins.manager.hook),
         stager=stager or LocalDataStager(registry=plugins.registry, cache=DataCache()),
+        manifests=manifests or JsonManifestStore(),
+        provenance=facts,
     )
-    converter = codec.make_converter(plugins.registry)
     return App(plugins=plugins, converter=converter, context=context)

@@ -30,11 +30,13 @@ from rompy.domain.execution.spec import ExecutionSpec
 from rompy.domain.model_run import ModelRun
 from rompy.domain.postprocess.spec import PostprocessSpec
 from rompy.hookspecs import RegisterExecutor, RegisterPostprocessor, hookimpl
-from rompy.ports.data import PreparedData, StagedData, StageRequest
+from rompy.ports.data import PreparedData, StagedData, StageRequest, source_record
 from rompy.ports.execution import ExecutionRequest, RunOutcome
 from rompy.ports.outputs import OutputRequest
 from rompy.ports.postprocessing import PostprocessRequest, PostprocessResult
+from rompy.ports.provenance import Manifest
 from rompy.ports.rendering import RenderRequest, RenderResult
+from rompy.testing_provenance import FakeManifestStore, FakeProvenanceFacts
 
 __all__ = [
     "FakeBatchExecution",
@@ -44,8 +46,10 @@ __all__ = [
     "FakeExecutor",
     "FakeFileView",
     "FakeInspector",
+    "FakeManifestStore",
     "FakePostprocess",
     "FakePostprocessor",
+    "FakeProvenanceFacts",
     "FakeRenderer",
     "FakeRuntimeInfo",
     "FakeWorld",
@@ -66,6 +70,7 @@ class FakeWorld:
         rendered: Every render request seen, in order.
         staged: Every data stage request seen, in order.
         data_failures: Data item names whose check fails, with the message to raise.
+        manifests: The run manifest of each staging dir that has one.
     """
 
     staging: dict[Path, dict[str, str]] = attrs.field(factory=dict)
@@ -75,6 +80,7 @@ class FakeWorld:
     rendered: list[RenderRequest] = attrs.field(factory=list)
     staged: list[StageRequest] = attrs.field(factory=list)
     data_failures: dict[str, str] = attrs.field(factory=dict)
+    manifests: dict[Path, Manifest] = attrs.field(factory=dict)
 
 
 @attrs.define
@@ -126,7 +132,9 @@ class FakeDataStager:
         if not prepared:
             return StagedData()
         files = {ready.item.name: ready.outputs for ready in prepared}
-        return StagedData(workdir=Path(f"{request.staging_dir}.data"), files=files)
+        sources = tuple(source_record(ready) for ready in prepared)
+        workdir = Path(f"{request.staging_dir}.data")
+        return StagedData(workdir=workdir, files=files, sources=sources)
 
     def commit(self, staged: StagedData, staging_dir: Path) -> tuple[Path, ...]:
         """Add one text file per staged file to the staging dir in the world."""
@@ -217,12 +225,14 @@ class FakeExecution(ExecutionSpec):
         status: The outcome status to report.
         exit_code: The exit code to report.
         writes: Files the "run" writes into the staging dir.
+        command: The command the outcome's details say ran (none when empty).
     """
 
     type: ClassVar[str] = "fake"
     status: str = "succeeded"
     exit_code: int = 0
     writes: dict[str, str] = attrs.field(factory=dict)
+    command: str = ""
 
 
 @attrs.define
@@ -250,6 +260,7 @@ class FakeExecutor:
             status=spec.status,
             exit_code=spec.exit_code,
             message=message,
+            details={"command": spec.command} if spec.command else {},
         )
 
 
@@ -322,5 +333,11 @@ def fake_app(world: FakeWorld, *extra_plugins: tuple[str, Any]) -> App:
         renderer=FakeRenderer(world),
         runtime_info=FakeRuntimeInfo(),
         inspector=FakeInspector(world),
+        manifests=FakeManifestStore(world),
     )
-    return attrs.evolve(app, context=attrs.evolve(app.context, stager=FakeDataStager(world)))
+    context = attrs.evolve(
+        app.context,
+        stager=FakeDataStager(world),
+        provenance=FakeProvenanceFacts(unstructure=app.unstructure),
+    )
+    return attrs.evolve(app, context=context)

@@ -179,12 +179,16 @@ class StagedData:
             when the data is discarded and they are empty).
         facts: The facts of each item that has some, by item name (see
             :attr:`PreparedData.facts`).
+        sources: What each item was made from, for the run manifest: its name, summary,
+            whether it came from the data cache, and (when known) the source's identity
+            and the crop window (:attr:`PreparedData.cache_parts`), as plain data.
     """
 
     workdir: Path | None = None
     files: Mapping[str, tuple[Path, ...]] = attrs.field(factory=dict)
     created_dirs: tuple[Path, ...] = ()
     facts: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
+    sources: tuple[Mapping[str, Any], ...] = ()
 
     @property
     def all_files(self) -> tuple[Path, ...]:
@@ -270,6 +274,19 @@ class NoDataStager:
 
     def discard(self, staged: StagedData) -> None:
         """Nothing to remove."""
+
+
+def source_record(prepared: PreparedData) -> dict[str, Any]:
+    """Return what the run manifest records about one prepared item (plain data)."""
+    record: dict[str, Any] = {
+        "name": prepared.item.name,
+        "output": prepared.item.output_name,
+        "summary": prepared.summary,
+        "from_cache": prepared.from_cache,
+    }
+    if prepared.cache_parts is not None:
+        record["identity"] = dict(prepared.cache_parts)
+    return record
 
 
 def cache_key(parts: Mapping[str, str]) -> str:

@@ -15,6 +15,8 @@ from typing import Any, Protocol
 
 import attrs
 
+from rompy.domain.errors import StagingError
+
 MANIFEST_NAME = "rompy-manifest.json"
 CHANGED = "changed"
 MISSING = "missing"
@@ -55,6 +57,8 @@ class Manifest:
         ended_at: ISO time execution ended, once run.
         outcome: The final status (``succeeded``, ``failed``, ...), once run.
         message: The outcome's one-line reason.
+        outputs: Files that appeared in the staging dir during the run (model outputs and
+            executor logs), sorted by path; :meth:`ManifestStore.verify` does not report them.
     """
 
     run_id: str
@@ -71,6 +75,7 @@ class Manifest:
     ended_at: str | None = None
     outcome: str | None = None
     message: str = ""
+    outputs: tuple[FileDigest, ...] = ()
 
     @property
     def succeeded(self) -> bool:
@@ -126,6 +131,10 @@ class ManifestStore(Protocol):
         """Hash the staging dir's input files (outputs, logs and the manifest left out)."""
         ...
 
+    def digest_files(self, staging_dir: Path) -> tuple[FileDigest, ...]:
+        """Hash every file of the staging dir but the manifest (outputs included)."""
+        ...
+
     def verify(self, staging_dir: Path) -> VerifyReport:
         """Recompute the input hashes and compare them with the manifest's.
 
@@ -133,3 +142,72 @@ class ManifestStore(Protocol):
             StagingError: The staging dir or its manifest does not exist.
         """
         ...
+
+
+class ProvenanceFacts(Protocol):
+    """Facts a manifest records that only the outside world knows."""
+
+    def plain(self, value: Any) -> Any:
+        """Return ``value`` (a model run, an execution spec) as plain JSON data."""
+        ...
+
+    def versions(self) -> Mapping[str, str]:
+        """Return the versions of rompy, its plugins, Python and the key libraries."""
+        ...
+
+    def program(self, command: str, working_dir: Path) -> Mapping[str, Any]:
+        """Describe the executable that ``command``'s first word resolves to.
+
+        Returns:
+            The word, the resolved path, its SHA-256 and size, and the content of a
+            ``<executable>.build.json`` file beside it when there is one; only the word
+            when it resolves to nothing.
+        """
+        ...
+
+
+class NoManifests:
+    """The manifest store of an application built without one: records nothing."""
+
+    def write(self, staging_dir: Path, manifest: Manifest) -> Path:
+        """Write nothing; return where the manifest would be."""
+        return staging_dir / MANIFEST_NAME
+
+    def read(self, staging_dir: Path) -> Manifest | None:
+        """There is never a manifest."""
+        return None
+
+    def digest_inputs(self, staging_dir: Path) -> tuple[FileDigest, ...]:
+        """Hash nothing."""
+        return ()
+
+    def digest_files(self, staging_dir: Path) -> tuple[FileDigest, ...]:
+        """Hash nothing."""
+        return ()
+
+    def verify(self, staging_dir: Path) -> VerifyReport:
+        """Refuse: there is no manifest to verify against.
+
+        Raises:
+            StagingError: Always.
+        """
+        raise StagingError(
+            f"cannot verify {staging_dir}: this application has no manifest store; "
+            "build it with rompy.application.bootstrap()"
+        )
+
+
+class NoProvenanceFacts:
+    """The provenance facts of an application built without them: nothing is known."""
+
+    def plain(self, value: Any) -> Any:
+        """Return an empty mapping (the value is not described)."""
+        return {}
+
+    def versions(self) -> Mapping[str, str]:
+        """Return no versions."""
+        return {}
+
+    def program(self, command: str, working_dir: Path) -> Mapping[str, Any]:
+        """Return nothing about the program."""
+        return {}

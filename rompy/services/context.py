@@ -6,6 +6,7 @@ import attrs
 
 from rompy.ports.data import DataStager, NoDataStager
 from rompy.ports.lifecycle import LifecycleHooks, NoHooks
+from rompy.ports.provenance import ManifestStore, NoManifests, NoProvenanceFacts, ProvenanceFacts
 from rompy.ports.registry import Registry
 from rompy.ports.rendering import TemplateRenderer
 from rompy.ports.system import RuntimeInfo, StagingInspector
@@ -22,6 +23,8 @@ class ServiceContext:
         inspector: Read-only views of staging dirs (for model success checks).
         hooks: Lifecycle observers.
         stager: Fetches, crops and writes the run's input data (refuses data by default).
+        manifests: Writes and reads run manifests (by default none are written).
+        provenance: Versions, executables and plain configs for manifests (none by default).
     """
 
     registry: Registry
@@ -30,3 +33,5 @@ class ServiceContext:
     inspector: StagingInspector
     hooks: LifecycleHooks = attrs.field(factory=NoHooks)
     stager: DataStager = attrs.field(factory=NoDataStager)
+    manifests: ManifestStore = attrs.field(factory=NoManifests)
+    provenance: ProvenanceFacts = attrs.field(factory=NoProvenanceFacts)

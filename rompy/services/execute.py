@@ -15,6 +15,7 @@ from rompy.log import get_logger
 from rompy.ports.execution import FAILED, ExecutionRequest, RunOutcome
 from rompy.services.context import ServiceContext
 from rompy.services.generate import generate
+from rompy.services.provenance import record_finished
 
 log = get_logger(__name__)
 
@@ -46,7 +47,8 @@ def execute(
     stage(ctx, run, skip_generate=skip_generate, use_cache=use_cache)
     executor = ctx.registry.executor_for(backend)
     start_run(ctx, run, backend)
-    return finish_run(ctx, run, executor.execute(execution_request(run, backend)))
+    outcome = executor.execute(execution_request(run, backend))
+    return finish_run(ctx, run, outcome, backend=backend)
 
 
 def stage(ctx: ServiceContext, run: ModelRun, *, skip_generate: bool, use_cache: bool) -> None:
@@ -81,9 +83,20 @@ def start_run(ctx: ServiceContext, run: ModelRun, backend: ExecutionSpec) -> Non
     log.info("run_started", run_id=run.run_id, executor=backend.type)
 
 
-def finish_run(ctx: ServiceContext, run: ModelRun, outcome: RunOutcome) -> RunOutcome:
-    """Judge ``outcome`` by the model's success check, tell the hook and the log; return it."""
+def finish_run(
+    ctx: ServiceContext,
+    run: ModelRun,
+    outcome: RunOutcome,
+    *,
+    backend: ExecutionSpec | None = None,
+) -> RunOutcome:
+    """Judge ``outcome`` by the model's success check, record it, tell the hook and the log.
+
+    The run manifest gets the execution part (what ran on ``backend``, the times, the
+    outcome and the files the run wrote) before ``rompy_after_run`` is called.
+    """
     outcome = apply_success_check(ctx, run, outcome)
+    record_finished(ctx, run, outcome, backend)
     ctx.hooks.rompy_after_run(run=run, outcome=outcome)
     duration = round(outcome.duration, 3)
     log.info("run_finished", run_id=run.run_id, status=outcome.status, duration=duration)

@@ -14,6 +14,7 @@ from rompy.ports.data import StagedData, StageRequest
 from rompy.ports.rendering import RenderRequest, RenderResult
 from rompy.ports.system import RuntimeInfo
 from rompy.services.context import ServiceContext
+from rompy.services.provenance import record_generated
 
 log = get_logger(__name__)
 
@@ -91,6 +92,9 @@ def stage_request(run: ModelRun, *, use_cache: bool = True) -> StageRequest:
 def generate(ctx: ServiceContext, run: ModelRun, *, use_cache: bool = True) -> GenerateResult:
     """Fetch ``run``'s input data, render its template tree, and put both in its staging dir.
 
+    The run manifest (``rompy-manifest.json``: config, input digests, sources, versions) is
+    written last, once every input is in place.
+
     Every data item is checked before anything is written, and all data is written (next
     to the staging dir) before the template is rendered, so a data failure leaves no staging
     dir behind and an existing one untouched.
@@ -117,6 +121,7 @@ def generate(ctx: ServiceContext, run: ModelRun, *, use_cache: bool = True) -> G
     staged = ctx.stager.stage(data)
     rendered = _render(ctx, run, staged)
     data_files = ctx.stager.commit(staged, rendered.staging_dir)
+    record_generated(ctx, run, staged)
     ctx.hooks.rompy_after_generate(run=run, result=rendered)
     log.info(
         "generate_finished", run_id=run.run_id, files=len(rendered.files), data=len(data_files)

@@ -107,7 +107,10 @@ def _run_together(
         raise RuntimeError(
             f"the {backend.type!r} executor returned {len(outcomes)} outcomes for {len(runs)} runs"
         )
-    return [finish_run(ctx, run, outcome) for run, outcome in zip(runs, outcomes, strict=True)]
+    return [
+        finish_run(ctx, run, outcome, backend=backend)
+        for run, outcome in zip(runs, outcomes, strict=True)
+    ]
 
 
 def _run_in_turn(
@@ -116,5 +119,6 @@ def _run_in_turn(
     outcomes = []
     for run in runs:
         start_run(ctx, run, backend)
-        outcomes.append(finish_run(ctx, run, executor.execute(execution_request(run, backend))))
+        outcome = executor.execute(execution_request(run, backend))
+        outcomes.append(finish_run(ctx, run, outcome, backend=backend))
     return outcomes

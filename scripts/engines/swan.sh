@@ -5,6 +5,8 @@
 #
 # Installs ${ROMPY_ENGINES_DIR:-/opt/rompy-engines}/bin/swan.exe and swanomp.exe, with
 # symlinks in /usr/local/bin. Idempotent: a binary that passes the smoke test is not rebuilt.
+# Every run (re)writes <binary>.build.json beside each binary (SWAN version, source package,
+# compiler, flags, variant, the binary's sha256): rompy's run manifest records its content.
 # No SWAN source is kept in the repository: it is downloaded (sha256-pinned) and built here.
 #
 # Environment: ROMPY_ENGINES_DIR (install prefix), ROMPY_SWAN_REBUILD=1 (build even if installed).
@@ -17,6 +19,7 @@ SDIST_NAME=omuse-swan
 SDIST_VERSION=2021.6.1
 SDIST_FILE="$SDIST_NAME-$SDIST_VERSION.tar.gz"
 SDIST_SHA256=37d65e9f0eda8bcd7f41db20a82d6aa69a0046631970731594d458bd8cafd3b3
+export SDIST_NAME SDIST_VERSION SDIST_SHA256
 SDIST_CACHE="$ROMPY_ENGINES_DIR/src/$SDIST_FILE"
 SWAN_SRC_IN_SDIST="$SDIST_NAME-$SDIST_VERSION/src/omuse/community/swan/src/swan"
 BUILD_LOG=/var/log/rompy-swan-build.log
@@ -100,6 +103,42 @@ build_swan() {
     # Replace by rename, so a binary that is running keeps its old file.
     install -D -m 0755 "$src/swan.exe" "$bin.new"
     mv -f "$bin.new" "$bin"
+    install -m 0644 "$src/macros.inc" "$bin.macros.inc"
+}
+
+# Writes <binary>.build.json: what the binary is and how it was built. The compiler flags come
+# from the macros.inc kept at build time ($bin.macros.inc); a binary built before this file
+# was kept gets the recipe's description instead.
+write_build_info() {
+    local target="$1" bin="$2" flags compiler
+    if [[ -f "$bin.macros.inc" ]]; then
+        flags="$(grep -E '^(F90_SER|F90_OMP|FLAGS_OPT|FLAGS_MSC|FLAGS90_MSC|FLAGS_SER|FLAGS_OMP|NETCDFROOT) *=' "$bin.macros.inc" | tr -s ' ' | paste -sd ';' -)"
+    else
+        flags="platform.pl gfortran defaults, FLAGS_MSC += -fallow-argument-mismatch, NETCDFROOT = /usr"
+    fi
+    compiler="$(gfortran --version 2>/dev/null | head -n1 || echo unknown)"
+    BUILD_TARGET="$target" BUILD_BIN="$bin" BUILD_FLAGS="$flags" BUILD_COMPILER="$compiler" \
+    BUILD_SHA256="$(sha256sum "$bin" | cut -d' ' -f1)" \
+    /usr/bin/python3 - "$bin.build.json" <<'PY'
+import json, os, sys
+info = {
+    "model": "SWAN",
+    "swan_version": "41.01",
+    "source_package": f"{os.environ['SDIST_NAME']}=={os.environ['SDIST_VERSION']}",
+    "source_sha256": os.environ["SDIST_SHA256"],
+    "variant": {"ser": "serial", "omp": "openmp"}[os.environ["BUILD_TARGET"]],
+    "make_target": os.environ["BUILD_TARGET"],
+    "compiler": os.environ["BUILD_COMPILER"],
+    "flags": os.environ["BUILD_FLAGS"],
+    "binary_sha256": os.environ["BUILD_SHA256"],
+    "built_by": "scripts/engines/swan.sh",
+}
+path = sys.argv[1]
+with open(path + ".new", "w", encoding="utf-8") as file:
+    json.dump(info, file, indent=2, sort_keys=True)
+    file.write("\n")
+os.replace(path + ".new", path)
+PY
 }
 
 # Builds and installs one variant unless its installed binary passes the smoke test.
@@ -108,6 +147,7 @@ ensure_variant() {
     if [[ "${ROMPY_SWAN_REBUILD:-0}" != 1 && -x "$bin" ]]; then
         if smoke_test "$bin"; then
             ensure_link "$bin"
+            write_build_info "$target" "$bin"
             log "$bin is installed and passes the smoke test; nothing to build"
             return 0
         fi
@@ -120,6 +160,7 @@ ensure_variant() {
     build_swan "$workdir" "$target" "$bin"
     ensure_link "$bin"
     smoke_test "$bin" || die "the freshly built $bin fails the smoke test: $SMOKE_FAILURE"
+    write_build_info "$target" "$bin"
     log "installed $bin ($(stat -c %s "$bin") bytes); smoke test passed"
 }
 

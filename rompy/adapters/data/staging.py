@@ -42,6 +42,7 @@ from rompy.ports.data import (
     StagedData,
     StageRequest,
     cache_key,
+    source_record,
 )
 from rompy.ports.registry import Registry
 
@@ -170,7 +171,10 @@ class LocalDataStager:
             _remove_empty(created)
             raise
         facts = {ready.item.name: ready.facts for ready in prepared if ready.facts}
-        return StagedData(workdir=workdir, files=files, created_dirs=created, facts=facts)
+        sources = tuple(source_record(ready) for ready in prepared)
+        return StagedData(
+            workdir=workdir, files=files, created_dirs=created, facts=facts, sources=sources
+        )
 
     def _writer(
         self, ready: PreparedData, workdir: Path, request: StageRequest, opener: RegistryOpener

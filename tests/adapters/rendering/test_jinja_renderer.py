@@ -118,7 +118,7 @@ def test_base_template_without_variables_ends_after_compute_stop(tmp_path: Path)
     assert "compute_stop: 20200224.040000\n" == text[text.index("compute_stop") :]
 
 
-def test_base_template_headers_name_template_and_generation(tmp_path: Path) -> None:
+def test_base_template_headers_name_the_template_and_point_to_the_manifest(tmp_path: Path) -> None:
     staging = tmp_path / "out" / "headers"
     render(BASE_TEMPLATE, staging)
     headers = [
@@ -127,7 +127,7 @@ def test_base_template_headers_name_template_and_generation(tmp_path: Path) -> N
         if line.startswith("$")
     ]
     assert "$ Template: rompy:templates/base" in headers
-    assert "$ Generated: 2020-01-01 00:00:00 on testhost by tester" in headers
+    assert "$ Who generated it, where and when: rompy-manifest.json" in headers
 
 
 def test_base_template_lists_input_and_two_readmes(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ Many runs go in one job array (:meth:`SlurmExecutor.execute_many`).
 from __future__ import annotations
 
 import re
+import shlex
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -71,6 +72,11 @@ def _spec_of(request: ExecutionRequest) -> SlurmExecution:
 
 def _command_of(request: ExecutionRequest) -> Command:
     return choose_command(_spec_of(request).command, request.default_command)
+
+
+def _display(command: Command) -> str:
+    """The command as the user wrote it: the text, or the argument list joined for a shell."""
+    return command if isinstance(command, str) else shlex.join(command)
 
 
 def _prepare_staging(staging_dir: Path, patterns: Sequence[str]) -> None:
@@ -174,6 +180,7 @@ class SlurmExecutor:
             spec=spec,
             submitted_at=submitted_at,
             submitted_clock=submitted_clock,
+            command=_display(command),
         )
 
     def submit_array(
@@ -379,6 +386,7 @@ def _array_handles(
                 spec=spec,
                 submitted_at=submitted[0],
                 submitted_clock=submitted[1],
+                command=_display(task.command),
             )
         )
     return handles

@@ -73,6 +73,7 @@ class JobHandle:
         spec: The execution spec.
         submitted_at: When the job was submitted (UTC, naive; read just before ``sbatch``).
         submitted_clock: Monotonic clock reading at submission.
+        command: The command the job runs, as the user wrote it (for outcome details).
     """
 
     run_id: str
@@ -86,6 +87,7 @@ class JobHandle:
     spec: SlurmExecution
     submitted_at: datetime
     submitted_clock: float
+    command: str = ""
 
 
 def _pattern_values(handle: JobHandle, status: JobStatus | None) -> dict[str, str]:
@@ -186,6 +188,7 @@ def _outcome(
         message=message + tail_text,
         details={
             "job_id": handle.job_id,
+            "command": handle.command,
             "submitted_at": handle.submitted_at.isoformat(),
             "timing_source": times.source,
             **details,
