@@ -52,11 +52,19 @@ def library_versions(names: tuple[str, ...] = KEY_LIBRARIES) -> dict[str, str]:
 
 
 def first_word(command: str) -> str:
-    """Return the program a shell command line starts with (``""`` when there is none)."""
+    """Return the program a shell command line runs (``""`` when there is none).
+
+    ``env`` and leading ``NAME=value`` settings are looked through:
+    ``env OMP_NUM_THREADS=2 swanomp.exe`` runs ``swanomp.exe``.
+    """
     try:
         words = shlex.split(command)
     except ValueError:
         words = command.split()
+    if words and words[0] == "env":
+        words = words[1:]
+    while words and "=" in words[0] and not words[0].startswith(("/", ".")):
+        words = words[1:]
     return words[0] if words else ""
 
 

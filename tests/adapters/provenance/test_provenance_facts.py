@@ -36,6 +36,13 @@ def test_plain_uses_the_given_unstructure() -> None:
     assert {"plain": 3} == FACTS.plain(3)
 
 
+def test_env_and_variable_settings_are_looked_through_to_the_program() -> None:
+    assert ["swanomp.exe", "swan.exe"] == [
+        first_word("env OMP_NUM_THREADS=2 swanomp.exe"),
+        first_word("A=1 B=2 swan.exe"),
+    ]
+
+
 def test_the_first_word_of_a_shell_line_is_its_program() -> None:
     assert ("swan.exe", "grep", "") == (
         first_word("swan.exe"),
