@@ -59,6 +59,8 @@ if TYPE_CHECKING:
     from rompy.ports.execution import RunOutcome
     from rompy.ports.outputs import OutputReader, OutputRequest
     from rompy.ports.postprocessing import PostprocessRequest, PostprocessResult
+    from rompy.services.submit import RunHandle
+    from rompy.services.waiting import as_completed, wait_all
 
 _EXPORTS: dict[str, str] = {
     "App": "rompy.application",
@@ -85,6 +87,9 @@ _EXPORTS: dict[str, str] = {
     "PostprocessSpec": "rompy.domain.postprocess.spec",
     "PipelineSpec": "rompy.domain.pipeline",
     "RunOutcome": "rompy.ports.execution",
+    "RunHandle": "rompy.services.submit",
+    "wait_all": "rompy.services.waiting",
+    "as_completed": "rompy.services.waiting",
     "OutputReader": "rompy.ports.outputs",
     "OutputRequest": "rompy.ports.outputs",
     "FilesRenderer": "rompy.adapters.rendering.files",
@@ -144,6 +149,7 @@ __all__ = [
     "RegularGrid",
     "RompyError",
     "RunFailedError",
+    "RunHandle",
     "RunOutcome",
     "SourceSpec",
     "SpectralBoundaryHandler",
@@ -153,12 +159,14 @@ __all__ = [
     "TimeRange",
     "UnknownTagError",
     "__version__",
+    "as_completed",
     "bootstrap",
     "field_to_plot",
     "get_logger",
     "hookimpl",
     "load_xarray",
     "plot_data_grid",
+    "wait_all",
 ]
 
 

@@ -17,6 +17,7 @@ Example:
 from __future__ import annotations
 
 import fnmatch
+import threading
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -31,7 +32,7 @@ from rompy.domain.model_run import ModelRun
 from rompy.domain.postprocess.spec import PostprocessSpec
 from rompy.hookspecs import RegisterExecutor, RegisterPostprocessor, hookimpl
 from rompy.ports.data import PreparedData, StagedData, StageRequest
-from rompy.ports.execution import ExecutionRequest, RunOutcome
+from rompy.ports.execution import CANCELLED, PENDING, RUNNING, ExecutionRequest, RunOutcome
 from rompy.ports.outputs import OutputRequest
 from rompy.ports.postprocessing import PostprocessRequest, PostprocessResult
 from rompy.ports.rendering import RenderRequest, RenderResult
@@ -43,11 +44,14 @@ __all__ = [
     "FakeExecution",
     "FakeExecutor",
     "FakeFileView",
+    "FakeHandle",
     "FakeInspector",
     "FakePostprocess",
     "FakePostprocessor",
     "FakeRenderer",
     "FakeRuntimeInfo",
+    "FakeStartExecution",
+    "FakeStartingExecutor",
     "FakeWorld",
     "ModelRun",
     "fake_app",
@@ -66,6 +70,7 @@ class FakeWorld:
         rendered: Every render request seen, in order.
         staged: Every data stage request seen, in order.
         data_failures: Data item names whose check fails, with the message to raise.
+        handles: Every handle the ``fake_start`` executor returned, in order.
     """
 
     staging: dict[Path, dict[str, str]] = attrs.field(factory=dict)
@@ -75,6 +80,7 @@ class FakeWorld:
     rendered: list[RenderRequest] = attrs.field(factory=list)
     staged: list[StageRequest] = attrs.field(factory=list)
     data_failures: dict[str, str] = attrs.field(factory=dict)
+    handles: list[FakeHandle] = attrs.field(factory=list)
 
 
 @attrs.define
@@ -273,6 +279,94 @@ class FakeBatchExecutor(FakeExecutor):
 
 
 @attrs.frozen(kw_only=True)
+class FakeStartExecution(FakeExecution):
+    """A :class:`FakeExecution` whose executor starts runs and returns :class:`FakeHandle`.
+
+    Attributes:
+        hold: Keep each run going until the test calls :meth:`FakeHandle.finish`
+            (otherwise it finishes as it starts).
+        pending: A held run reports ``pending`` until :meth:`FakeHandle.begin`.
+    """
+
+    type: ClassVar[str] = "fake_start"
+    hold: bool = False
+    pending: bool = False
+
+
+class FakeHandle:
+    """An :class:`~rompy.ports.execution.ExecutionHandle` the test moves along by hand.
+
+    Args:
+        outcome: The outcome the run ends with when it finishes.
+        pending: Report ``pending`` until :meth:`begin`.
+    """
+
+    def __init__(self, outcome: RunOutcome, *, pending: bool = False) -> None:
+        """Hold the outcome to come."""
+        self._final = outcome
+        self._pending = pending
+        self._finished = threading.Event()
+        self.cancel_calls = 0
+
+    @property
+    def run_id(self) -> str:
+        """The run's id."""
+        return self._final.run_id
+
+    @property
+    def outcome(self) -> RunOutcome | None:
+        """The outcome once finished, else None."""
+        return self._final if self._finished.is_set() else None
+
+    def begin(self) -> None:
+        """Move a pending run to running."""
+        self._pending = False
+
+    def finish(self) -> None:
+        """End the run with its outcome."""
+        self._finished.set()
+
+    def status(self) -> str:
+        """``pending``, ``running`` or the outcome's status."""
+        if self._finished.is_set():
+            return self._final.status
+        return PENDING if self._pending else RUNNING
+
+    def done(self) -> bool:
+        """True once finished."""
+        return self._finished.is_set()
+
+    def wait(self, timeout: float | None = None) -> RunOutcome | None:
+        """Wait up to ``timeout`` seconds for :meth:`finish` (or :meth:`cancel`)."""
+        return self._final if self._finished.wait(timeout) else None
+
+    def cancel(self) -> None:
+        """End an unfinished run ``cancelled``; count the call."""
+        self.cancel_calls += 1
+        if not self._finished.is_set():
+            self._final = attrs.evolve(self._final, status=CANCELLED, message="fake cancelled")
+            self._finished.set()
+
+
+@attrs.define
+class FakeStartingExecutor(FakeExecutor):
+    """A starting executor (:class:`~rompy.ports.execution.StartingExecutor`) in memory.
+
+    Every handle it returns is appended to ``world.handles``.
+    """
+
+    def start(self, request: ExecutionRequest) -> FakeHandle:
+        """Record ``request`` as :meth:`execute` does and return a handle on its run."""
+        spec = request.spec
+        assert isinstance(spec, FakeStartExecution)
+        handle = FakeHandle(self.execute(request), pending=spec.pending)
+        if not spec.hold:
+            handle.finish()
+        self.world.handles.append(handle)
+        return handle
+
+
+@attrs.frozen(kw_only=True)
 class FakePostprocess(PostprocessSpec):
     """A postprocessor whose result is told in advance."""
 
@@ -303,9 +397,10 @@ class FakePlugin:
 
     @hookimpl
     def rompy_register_executors(self, register: RegisterExecutor) -> None:
-        """Register the ``fake`` and ``fake_batch`` backends."""
+        """Register the ``fake``, ``fake_batch`` and ``fake_start`` backends."""
         register(FakeExecution, lambda: FakeExecutor(self.world))
         register(FakeBatchExecution, lambda: FakeBatchExecutor(self.world))
+        register(FakeStartExecution, lambda: FakeStartingExecutor(self.world))
 
     @hookimpl
     def rompy_register_postprocessors(self, register: RegisterPostprocessor) -> None:
