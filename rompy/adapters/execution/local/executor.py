@@ -152,17 +152,8 @@ class LocalExecutor:
             StagingError: The staging dir does not exist or is not a folder, or an output log
                 cannot be written.
         """
-        plan = plan_launch(request)
-        spec = request.spec
-        assert isinstance(spec, LocalExecution)  # checked by plan_launch
-        check_directories(plan, request.staging_dir)
-        recorder = OutputRecorder(
-            staging_dir=request.staging_dir,
-            name=request.run_id,
-            capture=spec.capture_output,
-            stream=spec.stream_output,
-        )
-        started = _Started(request=request, plan=plan, recorder=recorder)
+        started = _prepare(request)
+        plan, recorder = started.plan, started.recorder
         recorder.open()
         try:
             process = _start(plan)
@@ -173,18 +164,12 @@ class LocalExecutor:
             recorder.close()
             raise
         readers = _start_readers(process, recorder)
-        log.info(
-            "process_started",
-            executor=EXECUTOR_TYPE,
-            run_id=request.run_id,
-            pid=process.pid,
-            command=plan.display,
-            working_dir=str(plan.cwd),
-        )
+        _log_started(request, plan, process.pid)
+        timeout = started.request.spec.timeout
 
         def follow(cancelled: threading.Event) -> RunOutcome:
             with recorder:
-                ending = self._follow(process, readers, started, spec.timeout, cancelled)
+                ending = self._follow(process, readers, started, timeout, cancelled)
             return started.outcome(ending)
 
         def stop() -> None:
@@ -275,6 +260,32 @@ class LocalExecutor:
         log.warning("leftover_processes_stopped", pid=process.pid, reason=reason)
         self._stop_group(process)
         join_all(readers, self.drain_timeout)
+
+
+def _prepare(request: ExecutionRequest) -> _Started:
+    """Resolve what to start and check its folders; the recorder is not opened yet."""
+    plan = plan_launch(request)
+    spec = request.spec
+    assert isinstance(spec, LocalExecution)  # checked by plan_launch
+    check_directories(plan, request.staging_dir)
+    recorder = OutputRecorder(
+        staging_dir=request.staging_dir,
+        name=request.run_id,
+        capture=spec.capture_output,
+        stream=spec.stream_output,
+    )
+    return _Started(request=request, plan=plan, recorder=recorder)
+
+
+def _log_started(request: ExecutionRequest, plan: LaunchPlan, pid: int) -> None:
+    log.info(
+        "process_started",
+        executor=EXECUTOR_TYPE,
+        run_id=request.run_id,
+        pid=pid,
+        command=plan.display,
+        working_dir=str(plan.cwd),
+    )
 
 
 def _start(plan: LaunchPlan) -> subprocess.Popen[bytes]:
