@@ -61,6 +61,8 @@ if TYPE_CHECKING:
     from rompy.ports.postprocessing import PostprocessRequest, PostprocessResult
     from rompy.ports.provenance import Manifest, VerifyReport
     from rompy.ports.registry import LazyClass
+    from rompy.services.submit import RunHandle
+    from rompy.services.waiting import as_completed, wait_all
 
 _EXPORTS: dict[str, str] = {
     "App": "rompy.application",
@@ -88,6 +90,9 @@ _EXPORTS: dict[str, str] = {
     "PostprocessSpec": "rompy.domain.postprocess.spec",
     "PipelineSpec": "rompy.domain.pipeline",
     "RunOutcome": "rompy.ports.execution",
+    "RunHandle": "rompy.services.submit",
+    "wait_all": "rompy.services.waiting",
+    "as_completed": "rompy.services.waiting",
     "OutputReader": "rompy.ports.outputs",
     "OutputRequest": "rompy.ports.outputs",
     "FilesRenderer": "rompy.adapters.rendering.files",
@@ -152,6 +157,7 @@ __all__ = [
     "RegularGrid",
     "RompyError",
     "RunFailedError",
+    "RunHandle",
     "RunOutcome",
     "SourceSpec",
     "SpectralBoundaryHandler",
@@ -162,6 +168,7 @@ __all__ = [
     "UnknownTagError",
     "VerifyReport",
     "__version__",
+    "as_completed",
     "bootstrap",
     "engine_for",
     "field_to_plot",
@@ -169,6 +176,7 @@ __all__ = [
     "hookimpl",
     "load_xarray",
     "plot_data_grid",
+    "wait_all",
 ]
 
 

@@ -46,6 +46,8 @@ from rompy.services.outputs import read_outputs
 from rompy.services.pipeline import PipelineResult, run_pipeline
 from rompy.services.postprocess import postprocess
 from rompy.services.run_many import execute_many
+from rompy.services.submit import RunHandle, submit
+from rompy.services.waiting import wait_all
 
 T = TypeVar("T")
 Source = str | Path
@@ -171,6 +173,44 @@ class App:
             return execute(
                 self.context, run, backend, skip_generate=skip_generate, use_cache=use_cache
             )
+
+    def submit(
+        self,
+        run: ModelRun,
+        backend: ExecutionSpec,
+        *,
+        skip_generate: bool = False,
+        use_cache: bool = True,
+    ) -> RunHandle:
+        """Generate (unless skipped) ``run``, start it on ``backend`` and return at once.
+
+        A bad config or missing data raises here, before anything runs. The handle's
+        ``status()``, ``wait(timeout)``, ``cancel()`` and ``outcome`` follow the run; its
+        outcome is judged by the model's success check once, as :meth:`run` does.
+
+        Example:
+            >>> handle = app.submit(run, backend)  # doctest: +SKIP
+            >>> outcome = handle.wait(timeout=600)  # None if still running  # doctest: +SKIP
+
+        Raises:
+            ConfigError: The run or backend is wrong.
+            ExecutorUnavailableError: The backend's engine is unusable.
+        """
+        with plugin_faults_reported(self.plugins.manager, "run"):
+            return submit(
+                self.context, run, backend, skip_generate=skip_generate, use_cache=use_cache
+            )
+
+    def wait_all(
+        self, handles: Iterable[RunHandle], timeout: float | None = None
+    ) -> list[RunOutcome | None]:
+        """Wait for every handle within ``timeout`` seconds in all (see :func:`wait_all`).
+
+        Returns:
+            One outcome per handle, in order; None for a run still going on (not stopped).
+        """
+        with plugin_faults_reported(self.plugins.manager, "run"):
+            return wait_all(handles, timeout)
 
     def run_many(
         self,

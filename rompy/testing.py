@@ -36,6 +36,7 @@ from rompy.ports.outputs import OutputRequest
 from rompy.ports.postprocessing import PostprocessRequest, PostprocessResult
 from rompy.ports.provenance import Manifest
 from rompy.ports.rendering import RenderRequest, RenderResult
+from rompy.testing_handles import FakeHandle
 from rompy.testing_provenance import FakeManifestStore, FakeProvenanceFacts
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "FakeExecution",
     "FakeExecutor",
     "FakeFileView",
+    "FakeHandle",
     "FakeInspector",
     "FakeManifestStore",
     "FakePostprocess",
@@ -52,6 +54,8 @@ __all__ = [
     "FakeProvenanceFacts",
     "FakeRenderer",
     "FakeRuntimeInfo",
+    "FakeStartExecution",
+    "FakeStartingExecutor",
     "FakeWorld",
     "ModelRun",
     "fake_app",
@@ -71,6 +75,7 @@ class FakeWorld:
         staged: Every data stage request seen, in order.
         data_failures: Data item names whose check fails, with the message to raise.
         manifests: The run manifest of each staging dir that has one.
+        handles: Every handle the ``fake_start`` executor returned, in order.
     """
 
     staging: dict[Path, dict[str, str]] = attrs.field(factory=dict)
@@ -81,6 +86,7 @@ class FakeWorld:
     staged: list[StageRequest] = attrs.field(factory=list)
     data_failures: dict[str, str] = attrs.field(factory=dict)
     manifests: dict[Path, Manifest] = attrs.field(factory=dict)
+    handles: list[FakeHandle] = attrs.field(factory=list)
 
 
 @attrs.define
@@ -284,6 +290,39 @@ class FakeBatchExecutor(FakeExecutor):
 
 
 @attrs.frozen(kw_only=True)
+class FakeStartExecution(FakeExecution):
+    """A :class:`FakeExecution` whose executor starts runs and returns :class:`FakeHandle`.
+
+    Attributes:
+        hold: Keep each run going until the test calls :meth:`FakeHandle.finish`
+            (otherwise it finishes as it starts).
+        pending: A held run reports ``pending`` until :meth:`FakeHandle.begin`.
+    """
+
+    type: ClassVar[str] = "fake_start"
+    hold: bool = False
+    pending: bool = False
+
+
+@attrs.define
+class FakeStartingExecutor(FakeExecutor):
+    """A starting executor (:class:`~rompy.ports.execution.StartingExecutor`) in memory.
+
+    Every handle it returns is appended to ``world.handles``.
+    """
+
+    def start(self, request: ExecutionRequest) -> FakeHandle:
+        """Record ``request`` as :meth:`execute` does and return a handle on its run."""
+        spec = request.spec
+        assert isinstance(spec, FakeStartExecution)
+        handle = FakeHandle(self.execute(request), pending=spec.pending)
+        if not spec.hold:
+            handle.finish()
+        self.world.handles.append(handle)
+        return handle
+
+
+@attrs.frozen(kw_only=True)
 class FakePostprocess(PostprocessSpec):
     """A postprocessor whose result is told in advance."""
 
@@ -314,9 +353,10 @@ class FakePlugin:
 
     @hookimpl
     def rompy_register_executors(self, register: RegisterExecutor) -> None:
-        """Register the ``fake`` and ``fake_batch`` backends."""
+        """Register the ``fake``, ``fake_batch`` and ``fake_start`` backends."""
         register(FakeExecution, lambda: FakeExecutor(self.world))
         register(FakeBatchExecution, lambda: FakeBatchExecutor(self.world))
+        register(FakeStartExecution, lambda: FakeStartingExecutor(self.world))
 
     @hookimpl
     def rompy_register_postprocessors(self, register: RegisterPostprocessor) -> None:

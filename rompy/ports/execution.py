@@ -1,4 +1,8 @@
-"""The execution port: an execute request goes in, a run outcome comes out."""
+"""The execution port: an execute request goes in, a run outcome comes out.
+
+An executor may also start a run without waiting for it (:class:`StartingExecutor`): it
+returns an :class:`ExecutionHandle` that follows the run until its outcome is known.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +20,11 @@ SUCCEEDED = "succeeded"
 FAILED = "failed"
 TIMED_OUT = "timed_out"
 CANCELLED = "cancelled"
+PENDING = "pending"
+RUNNING = "running"
+
+FINAL_STATUSES = frozenset({SUCCEEDED, FAILED, TIMED_OUT, CANCELLED})
+"""The statuses of a run outcome: a handle reporting one of them is done."""
 
 
 @attrs.frozen(kw_only=True)
@@ -109,5 +118,76 @@ class BatchExecutor(Executor, Protocol):
         Raises:
             ExecutorUnavailableError: The engine is unusable.
             StagingError: A staging dir does not exist.
+        """
+        ...
+
+
+class ExecutionHandle(Protocol):
+    """A run started by an executor, followed from any thread until its outcome is known.
+
+    Example:
+        >>> handle = executor.start(request)  # doctest: +SKIP
+        >>> handle.status()  # doctest: +SKIP
+        'running'
+        >>> handle.wait(timeout=5.0) is None  # still running after 5 s  # doctest: +SKIP
+        True
+    """
+
+    @property
+    def run_id(self) -> str:
+        """The run's id."""
+        ...
+
+    @property
+    def outcome(self) -> RunOutcome | None:
+        """The outcome once the run has finished; None while it goes on (never blocks)."""
+        ...
+
+    def status(self) -> str:
+        """Return :data:`PENDING`, :data:`RUNNING` or the final status of the outcome."""
+        ...
+
+    def done(self) -> bool:
+        """Return True once the outcome is known."""
+        ...
+
+    def wait(self, timeout: float | None = None) -> RunOutcome | None:
+        """Wait up to ``timeout`` seconds (None: no limit) for the run to finish.
+
+        Returns:
+            The outcome, or None when ``timeout`` passed first. A wait that times out
+            leaves the run going: only :meth:`cancel` and the spec's own timeout stop it.
+
+        Raises:
+            ExecutorUnavailableError: The engine was lost while following the run.
+        """
+        ...
+
+    def cancel(self) -> None:
+        """Stop the run; its outcome becomes ``cancelled``. Does nothing once it finished.
+
+        It returns once the engine has been told to stop the run (for a local process,
+        once its process group is stopped); :meth:`wait` gives the outcome.
+
+        Raises:
+            ExecutorUnavailableError: The executor cannot stop runs it started.
+        """
+        ...
+
+
+@runtime_checkable
+class StartingExecutor(Executor, Protocol):
+    """An executor that starts a run and returns at once with a handle on it.
+
+    The services check for it with ``isinstance``; any other executor is run by
+    ``execute`` in a thread of rompy's (whose handle cannot cancel the run).
+    """
+
+    def start(self, request: ExecutionRequest) -> ExecutionHandle:
+        """Start ``request`` and return a handle without waiting for the run to end.
+
+        Raises:
+            ConfigError, StagingError, ExecutorUnavailableError: As
+                :meth:`Executor.execute`, before anything runs.
         """
         ...

@@ -12,7 +12,14 @@ from rompy.domain.errors import ConfigError
 from rompy.domain.execution.spec import ExecutionSpec
 from rompy.domain.model_run import ModelRun
 from rompy.log import get_logger
-from rompy.ports.execution import FAILED, ExecutionRequest, RunOutcome
+from rompy.ports.execution import (
+    FAILED,
+    ExecutionHandle,
+    ExecutionRequest,
+    RunOutcome,
+    StartingExecutor,
+)
+from rompy.ports.handles import wait_or_cancel
 from rompy.services.context import ServiceContext
 from rompy.services.generate import generate
 from rompy.services.provenance import record_finished
@@ -30,8 +37,10 @@ def execute(
 ) -> RunOutcome:
     """Generate (unless skipped) and execute ``run`` on ``backend``.
 
-    The model config's own success check runs after a zero exit code: a model that exits 0
-    but left no sign of success gives a ``failed`` outcome with the model's reason.
+    It does what :func:`~rompy.services.submit.submit` and a wait do (an executor that
+    cannot start runs executes in this thread, so Ctrl-C reaches it). The model config's
+    own success check runs after a zero exit code: a model that exits 0 but left no sign of
+    success gives a ``failed`` outcome with the model's reason.
 
     Args:
         ctx: The ports to use.
@@ -43,12 +52,30 @@ def execute(
     Raises:
         ConfigError: ``skip_generate`` is set but the staging dir does not exist.
         StagingError: The executor could not use the staging dir.
+        KeyboardInterrupt: Raised again once the run was told to stop.
     """
     stage(ctx, run, skip_generate=skip_generate, use_cache=use_cache)
     executor = ctx.registry.executor_for(backend)
     start_run(ctx, run, backend)
-    outcome = executor.execute(execution_request(run, backend))
-    return finish_run(ctx, run, outcome, backend=backend)
+    request = execution_request(run, backend)
+    if not isinstance(executor, StartingExecutor):
+        return finish_run(
+            ctx, run, executor.execute(request), backend=backend
+        )  # Ctrl-C reaches it here
+    return finish_run(ctx, run, wait_to_end(executor.start(request)), backend=backend)
+
+
+def wait_to_end(handle: ExecutionHandle) -> RunOutcome:
+    """Wait for ``handle``'s outcome; on Ctrl-C cancel the run and raise again.
+
+    Raises:
+        KeyboardInterrupt: Raised again once the run was told to stop.
+    """
+    try:
+        return wait_or_cancel(handle)
+    except KeyboardInterrupt:
+        log.warning("run_interrupted", run_id=handle.run_id)
+        raise
 
 
 def stage(ctx: ServiceContext, run: ModelRun, *, skip_generate: bool, use_cache: bool) -> None:

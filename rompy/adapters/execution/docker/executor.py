@@ -7,7 +7,9 @@ and is the command's working dir; by default the container runs as the calling u
 command is exactly what runs. The container's stdout and stderr are followed line by line,
 streamed to the log and saved under ``<staging>/logs/``. On timeout the container is stopped
 (SIGTERM, then SIGKILL after a grace period). The container is removed at the end unless the
-spec keeps it. rompy never pulls images (see :mod:`rompy.adapters.execution.docker.images`).
+spec keeps it. :meth:`DockerExecutor.start` returns once the container runs, with a handle
+that follows it and can stop it. rompy never pulls images
+(see :mod:`rompy.adapters.execution.docker.images`).
 
 docker-py is imported when a run starts, not when rompy is imported.
 """
@@ -31,7 +33,16 @@ from rompy.adapters.execution.report import failure_message, log_process_finishe
 from rompy.domain.errors import ExecutorUnavailableError
 from rompy.domain.execution.docker import DockerExecution
 from rompy.log import get_logger
-from rompy.ports.execution import FAILED, SUCCEEDED, TIMED_OUT, ExecutionRequest, RunOutcome
+from rompy.ports.execution import (
+    CANCELLED,
+    FAILED,
+    SUCCEEDED,
+    TIMED_OUT,
+    ExecutionHandle,
+    ExecutionRequest,
+    RunOutcome,
+)
+from rompy.ports.handles import FinishedHandle, ThreadedHandle, wait_or_cancel
 
 log = get_logger(__name__)
 
@@ -96,7 +107,7 @@ class DockerExecutor:
         self.drain_timeout = drain_timeout
 
     def execute(self, request: ExecutionRequest) -> RunOutcome:
-        """Run the request in a container and describe what happened.
+        """Run the request in a container and describe what happened (:meth:`start` + wait).
 
         Raises:
             ConfigError: No command, or a volume's host path does not exist.
@@ -105,74 +116,98 @@ class DockerExecutor:
             ImageBuildError: The spec's Dockerfile does not build.
             KeyboardInterrupt: Re-raised after the container has been stopped.
         """
+        return wait_or_cancel(self.start(request))
+
+    def start(self, request: ExecutionRequest) -> ExecutionHandle:
+        """Create and start the request's container; return at once with a handle on it.
+
+        A thread of the handle follows the container (its logs, the spec's timeout), judges
+        its end and removes it (unless the spec keeps it); ``cancel()`` stops it (SIGTERM,
+        then SIGKILL after ``stop_grace``) and the outcome is ``cancelled``.
+
+        Raises:
+            ConfigError, StagingError, ExecutorUnavailableError, ImageBuildError: As
+                :meth:`execute`, before anything runs.
+        """
         plan = plan_container(request)
         client = connect(self.base_url)
         try:
             image = resolve_image(client, docker_spec(request))
-            return self._execute(client, request, plan, image)
-        finally:
+            started = _Started(request=request, plan=plan, image=image)
+            log.info(
+                "process_started",
+                run_id=request.run_id,
+                executor=EXECUTOR_TYPE,
+                command=plan.display,
+                image=image.reference,
+                container=plan.name,
+                env_keys=sorted(plan.environment),
+            )
+            recorder = OutputRecorder(staging_dir=request.staging_dir, name=request.run_id)
+            recorder.open()
+        except BaseException:
             client.close()
+            raise
+        return self._follow_container(client, started, recorder)
 
-    def _execute(
-        self, client: Any, request: ExecutionRequest, plan: ContainerPlan, image: ResolvedImage
-    ) -> RunOutcome:
-        spec = docker_spec(request)
-        started_at, clock = datetime.now(UTC).replace(tzinfo=None), time.monotonic()
-        log.info(
-            "process_started",
-            run_id=request.run_id,
-            executor=EXECUTOR_TYPE,
-            command=plan.display,
-            image=image.reference,
-            container=plan.name,
-            env_keys=sorted(plan.environment),
-        )
-        with OutputRecorder(staging_dir=request.staging_dir, name=request.run_id) as recorder:
-            ending = self._run(client, plan, image.reference, spec, recorder)
-        outcome = RunOutcome(
-            run_id=request.run_id,
-            executor=EXECUTOR_TYPE,
-            status=ending.status,
-            exit_code=ending.exit_code,
-            started_at=started_at,
-            duration=time.monotonic() - clock,
-            stdout_path=recorder.stdout_path,
-            stderr_path=recorder.stderr_path,
-            message=ending.message,
-            details=_details(plan, image, ending, spec, recorder),
-        )
-        log_process_finished(log, outcome, EXECUTOR_TYPE)
-        return outcome
+    def _follow_container(
+        self, client: Any, started: _Started, recorder: OutputRecorder
+    ) -> ExecutionHandle:
+        spec = docker_spec(started.request)
+        try:
+            container, refusal = _create_and_start(client, started.plan, started.image.reference)
+        except BaseException:
+            recorder.close()
+            client.close()
+            raise
+        if refusal is not None:
+            self._close(client, container, spec, recorder)
+            return FinishedHandle(started.outcome(refusal, spec, recorder))
+
+        def follow(cancelled: threading.Event) -> RunOutcome:
+            try:
+                with recorder:
+                    ending = self._run(container, spec, started.plan.name, recorder, cancelled)
+            finally:
+                self._close(client, container, spec, None)
+            return started.outcome(ending, spec, recorder)
+
+        def stop() -> None:
+            log.warning("run_cancelled", run_id=started.request.run_id, container=container.name)
+            self._stop(container)
+
+        return ThreadedHandle(started.request.run_id, follow, stop=stop, executor=EXECUTOR_TYPE)
+
+    def _close(
+        self, client: Any, container: Any, spec: DockerExecution, recorder: OutputRecorder | None
+    ) -> None:
+        try:
+            if container is not None:
+                self._dispose(container, spec.remove_container)
+        finally:
+            if recorder is not None:
+                recorder.close()
+            client.close()
 
     def _run(
         self,
-        client: Any,
-        plan: ContainerPlan,
-        image: str,
+        container: Any,
         spec: DockerExecution,
+        name: str,
         recorder: OutputRecorder,
+        cancelled: threading.Event,
     ) -> _Ending:
-        import docker.errors
-
-        try:
-            container = client.containers.create(**plan.create_options(image))
-        except docker.errors.APIError as error:
-            return _Ending(status=FAILED, exit_code=None, message=_refused("create", error))
-        try:
-            try:
-                container.start()
-            except docker.errors.APIError as error:
-                container.reload()
-                exit_code = container.attrs["State"].get("ExitCode")
-                return _Ending(status=FAILED, exit_code=exit_code, message=_refused("start", error))
-            pumps = [_follow(container, recorder, stream) for stream in ("stdout", "stderr")]
-            timed_out = self._wait(container, spec.timeout)
-            for pump in pumps:
-                pump.join(self.drain_timeout)
-            container.reload()
-            return _judge(container.attrs["State"], timed_out, spec, plan.name, recorder)
-        finally:
-            self._dispose(container, spec.remove_container)
+        pumps = [_follow(container, recorder, stream) for stream in ("stdout", "stderr")]
+        timed_out = self._wait(container, spec.timeout)
+        for pump in pumps:
+            pump.join(self.drain_timeout)
+        container.reload()
+        if cancelled.is_set() and not timed_out:
+            fate = f"kept as {name}" if not spec.remove_container else "removed"
+            message = f"cancelled; the container was stopped and {fate}"
+            exit_code = container.attrs["State"].get("ExitCode")
+            return _Ending(status=CANCELLED, exit_code=exit_code, message=message)
+        return _judge(container.attrs["State"], timed_out, spec, name, recorder)
 
     def _wait(self, container: Any, timeout: float | None) -> bool:
         """Wait for the container to end; stop it and return True when ``timeout`` passes."""
@@ -190,10 +225,6 @@ class DockerExecutor:
             log.warning("run_timeout_expired", container=container.name, timeout=timeout)
             self._stop(container)
             return True
-        except KeyboardInterrupt:
-            log.warning("run_interrupted", container=container.name)
-            self._stop(container)
-            raise
         return False
 
     def _stop(self, container: Any) -> None:
@@ -219,6 +250,55 @@ class DockerExecutor:
             log.warning(
                 "container_cleanup_failed", container=container.name, error=_short_reason(error)
             )
+
+
+@attrs.frozen(kw_only=True)
+class _Started:
+    """A container run as it starts: its request, plan, image and start time."""
+
+    request: ExecutionRequest
+    plan: ContainerPlan
+    image: ResolvedImage
+    started_at: datetime = attrs.field(factory=lambda: datetime.now(UTC).replace(tzinfo=None))
+    clock: float = attrs.field(factory=time.monotonic)
+
+    def outcome(
+        self, ending: _Ending, spec: DockerExecution, recorder: OutputRecorder
+    ) -> RunOutcome:
+        """Describe the run that ended with ``ending`` (and log it)."""
+        outcome = RunOutcome(
+            run_id=self.request.run_id,
+            executor=EXECUTOR_TYPE,
+            status=ending.status,
+            exit_code=ending.exit_code,
+            started_at=self.started_at,
+            duration=time.monotonic() - self.clock,
+            stdout_path=recorder.stdout_path,
+            stderr_path=recorder.stderr_path,
+            message=ending.message,
+            details=_details(self.plan, self.image, ending, spec, recorder),
+        )
+        log_process_finished(log, outcome, EXECUTOR_TYPE)
+        return outcome
+
+
+def _create_and_start(client: Any, plan: ContainerPlan, image: str) -> tuple[Any, _Ending | None]:
+    """Create and start the container; the ending says why Docker refused (None: started)."""
+    import docker.errors
+
+    try:
+        container = client.containers.create(**plan.create_options(image))
+    except docker.errors.APIError as error:
+        return None, _Ending(status=FAILED, exit_code=None, message=_refused("create", error))
+    try:
+        container.start()
+    except docker.errors.APIError as error:
+        container.reload()
+        exit_code = container.attrs["State"].get("ExitCode")
+        return container, _Ending(
+            status=FAILED, exit_code=exit_code, message=_refused("start", error)
+        )
+    return container, None
 
 
 def _follow(container: Any, recorder: OutputRecorder, stream: str) -> threading.Thread:

@@ -48,7 +48,16 @@ from rompy.adapters.execution.output import OutputRecorder
 from rompy.adapters.execution.report import exit_cause, failure_message, log_process_finished
 from rompy.domain.execution.spec import LocalExecution
 from rompy.log import get_logger
-from rompy.ports.execution import FAILED, SUCCEEDED, TIMED_OUT, ExecutionRequest, RunOutcome
+from rompy.ports.execution import (
+    CANCELLED,
+    FAILED,
+    SUCCEEDED,
+    TIMED_OUT,
+    ExecutionHandle,
+    ExecutionRequest,
+    RunOutcome,
+)
+from rompy.ports.handles import FinishedHandle, ThreadedHandle, wait_or_cancel
 
 log = get_logger(__name__)
 
@@ -62,6 +71,34 @@ class _Ending:
     exit_code: int | None
     message: str = ""
     pid: int | None = None
+
+
+@attrs.define(kw_only=True)
+class _Started:
+    """A run as it starts: what it runs, where its output goes, when it began."""
+
+    request: ExecutionRequest
+    plan: LaunchPlan
+    recorder: OutputRecorder
+    started_at: datetime = attrs.field(factory=lambda: datetime.now(UTC).replace(tzinfo=None))
+    clock: float = attrs.field(factory=time.monotonic)
+
+    def outcome(self, ending: _Ending) -> RunOutcome:
+        """Describe the run that ended with ``ending`` (and log it)."""
+        outcome = RunOutcome(
+            run_id=self.request.run_id,
+            executor=EXECUTOR_TYPE,
+            status=ending.status,
+            exit_code=ending.exit_code,
+            started_at=self.started_at,
+            duration=time.monotonic() - self.clock,
+            stdout_path=self.recorder.stdout_path,
+            stderr_path=self.recorder.stderr_path,
+            message=ending.message,
+            details=_details(self.plan, ending, self.recorder),
+        )
+        log_process_finished(log, outcome, EXECUTOR_TYPE)
+        return outcome
 
 
 class LocalExecutor:
@@ -93,66 +130,77 @@ class LocalExecutor:
     def execute(self, request: ExecutionRequest) -> RunOutcome:
         """Run the request's command to completion and describe what happened.
 
+        It is :meth:`start` and a wait.
+
         Raises:
             ConfigError: No command, an unsplittable command or a missing working dir.
             StagingError: The staging dir does not exist or is not a folder, or an output log
                 cannot be written.
             KeyboardInterrupt: Re-raised after the process group has been stopped.
         """
-        plan = plan_launch(request)
-        spec = request.spec
-        assert isinstance(spec, LocalExecution)  # checked by plan_launch
-        check_directories(plan, request.staging_dir)
-        recorder = OutputRecorder(
-            staging_dir=request.staging_dir,
-            name=request.run_id,
-            capture=spec.capture_output,
-            stream=spec.stream_output,
-        )
-        started_at, clock = datetime.now(UTC).replace(tzinfo=None), time.monotonic()
-        with recorder:
-            ending = self._run(plan, recorder, spec.timeout)
-        outcome = RunOutcome(
-            run_id=request.run_id,
-            executor=EXECUTOR_TYPE,
-            status=ending.status,
-            exit_code=ending.exit_code,
-            started_at=started_at,
-            duration=time.monotonic() - clock,
-            stdout_path=recorder.stdout_path,
-            stderr_path=recorder.stderr_path,
-            message=ending.message,
-            details=_details(plan, ending, recorder),
-        )
-        log_process_finished(log, outcome, EXECUTOR_TYPE)
-        return outcome
+        return wait_or_cancel(self.start(request))
 
-    def _run(self, plan: LaunchPlan, recorder: OutputRecorder, timeout: float | None) -> _Ending:
-        """Start the process, follow it until it and its output ended, and judge the end."""
+    def start(self, request: ExecutionRequest) -> ExecutionHandle:
+        """Start the request's command and return at once with a handle on it.
+
+        A thread of the handle follows the process (its output, its timeout) and judges
+        its end; :meth:`~rompy.ports.handles.ThreadedHandle.cancel` stops its process
+        group (SIGTERM, the grace period, SIGKILL) and the outcome is ``cancelled``.
+
+        Raises:
+            ConfigError: No command, an unsplittable command or a missing working dir.
+            StagingError: The staging dir does not exist or is not a folder, or an output log
+                cannot be written.
+        """
+        started = _prepare(request)
+        plan, recorder = started.plan, started.recorder
+        recorder.open()
         try:
             process = _start(plan)
         except OSError as error:
-            return _start_failure(plan, error)
+            recorder.close()
+            return FinishedHandle(started.outcome(_start_failure(plan, error)))
+        except BaseException:
+            recorder.close()
+            raise
         readers = _start_readers(process, recorder)
-        log.info(
-            "process_started",
-            executor=EXECUTOR_TYPE,
-            run_id=recorder.name,
-            pid=process.pid,
-            command=plan.display,
-            working_dir=str(plan.cwd),
-        )
+        _log_started(request, plan, process.pid)
+        timeout = started.request.spec.timeout
+
+        def follow(cancelled: threading.Event) -> RunOutcome:
+            with recorder:
+                ending = self._follow(process, readers, started, timeout, cancelled)
+            return started.outcome(ending)
+
+        def stop() -> None:
+            log.warning("run_cancelled", run_id=request.run_id, pid=process.pid)
+            self._stop_group(process)
+
+        return ThreadedHandle(request.run_id, follow, stop=stop, executor=EXECUTOR_TYPE)
+
+    def _follow(
+        self,
+        process: subprocess.Popen[bytes],
+        readers: list[PipeReader],
+        started: _Started,
+        timeout: float | None,
+        cancelled: threading.Event,
+    ) -> _Ending:
+        """Follow the process until it and its output ended, and judge the end."""
         try:
             timed_out = self._wait(process, timeout)
-            self._drain(process, readers, plan)
-        except BaseException as error:
-            if isinstance(error, KeyboardInterrupt):
-                log.warning("run_interrupted", pid=process.pid)
+            self._drain(process, readers, started.plan)
+        except BaseException:
             self._stop_group(process)
             raise
         finally:
             stop_all(readers)
-        return _judge(process, timed_out, timeout, plan, recorder)
+        if cancelled.is_set() and not timed_out:
+            message = "cancelled; the process group was stopped"
+            return _Ending(
+                status=CANCELLED, exit_code=process.returncode, message=message, pid=process.pid
+            )
+        return _judge(process, timed_out, timeout, started.plan, started.recorder)
 
     def _wait(self, process: subprocess.Popen[bytes], timeout: float | None) -> bool:
         """Wait for the process to end; stop its group when ``timeout`` expires (True).
@@ -212,6 +260,32 @@ class LocalExecutor:
         log.warning("leftover_processes_stopped", pid=process.pid, reason=reason)
         self._stop_group(process)
         join_all(readers, self.drain_timeout)
+
+
+def _prepare(request: ExecutionRequest) -> _Started:
+    """Resolve what to start and check its folders; the recorder is not opened yet."""
+    plan = plan_launch(request)
+    spec = request.spec
+    assert isinstance(spec, LocalExecution)  # checked by plan_launch
+    check_directories(plan, request.staging_dir)
+    recorder = OutputRecorder(
+        staging_dir=request.staging_dir,
+        name=request.run_id,
+        capture=spec.capture_output,
+        stream=spec.stream_output,
+    )
+    return _Started(request=request, plan=plan, recorder=recorder)
+
+
+def _log_started(request: ExecutionRequest, plan: LaunchPlan, pid: int) -> None:
+    log.info(
+        "process_started",
+        executor=EXECUTOR_TYPE,
+        run_id=request.run_id,
+        pid=pid,
+        command=plan.display,
+        working_dir=str(plan.cwd),
+    )
 
 
 def _start(plan: LaunchPlan) -> subprocess.Popen[bytes]:

@@ -10,8 +10,7 @@ Many runs go in one job array (:meth:`SlurmExecutor.execute_many`).
 
 from __future__ import annotations
 
-import re
-import shlex
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -26,14 +25,20 @@ from rompy.adapters.execution.slurm.commands import (
     SubmissionError,
     submission_error,
 )
+from rompy.adapters.execution.slurm.handle import SlurmRunHandle, client_timeout_message
+from rompy.adapters.execution.slurm.jobs import (
+    SCRIPT_DIR,
+    array_handles,
+    display_command,
+    file_name,
+    prepare_staging,
+)
 from rompy.adapters.execution.slurm.outcomes import JobHandle, forced_outcome, resolve
 from rompy.adapters.spec_check import require_spec
-from rompy.domain.errors import ExecutorUnavailableError, StagingError
+from rompy.domain.errors import ExecutorUnavailableError
 from rompy.domain.execution.slurm import SlurmExecution
 from rompy.domain.execution.slurm_script import (
-    EXIT_CODE_FILE,
     ArrayTask,
-    expand_filename_pattern,
     output_patterns,
     render_array_script,
     render_batch_script,
@@ -45,13 +50,8 @@ from rompy.ports.execution import CANCELLED, TIMED_OUT, ExecutionRequest, RunOut
 
 log = get_logger(__name__)
 
-SCRIPT_DIR = "slurm"
-"""The staging dir folder holding the batch scripts (and SLURM's own array logs)."""
-
 MAX_BACKOFF = 30.0
 """Longest wait between two status queries while SLURM keeps failing."""
-
-_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 class _ClientTimeoutError(Exception):
@@ -62,35 +62,12 @@ def _utc_now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def _file_name(text: str) -> str:
-    return _UNSAFE_NAME.sub("_", text).strip("._") or "run"
-
-
 def _spec_of(request: ExecutionRequest) -> SlurmExecution:
     return require_spec(request.spec, SlurmExecution, "SlurmExecutor")
 
 
 def _command_of(request: ExecutionRequest) -> Command:
     return choose_command(_spec_of(request).command, request.default_command)
-
-
-def _display(command: Command) -> str:
-    """The command as the user wrote it: the text, or the argument list joined for a shell."""
-    return command if isinstance(command, str) else shlex.join(command)
-
-
-def _prepare_staging(staging_dir: Path, patterns: Sequence[str]) -> None:
-    if not staging_dir.is_dir():
-        raise StagingError.missing(staging_dir)
-    folders = [expand_filename_pattern(str(Path(pattern).parent), {}) for pattern in patterns]
-    try:
-        (staging_dir / SCRIPT_DIR).mkdir(exist_ok=True)
-        for folder in folders:
-            if folder is not None:
-                Path(folder).mkdir(parents=True, exist_ok=True)
-        (staging_dir / EXIT_CODE_FILE).unlink(missing_ok=True)
-    except OSError as error:
-        raise StagingError(f"cannot prepare {staging_dir} for a SLURM job: {error}") from error
 
 
 class SlurmExecutor:
@@ -161,8 +138,8 @@ class SlurmExecutor:
         staging = request.staging_dir.absolute()
         job_name = spec.job_name or f"rompy-{request.run_id}"
         patterns = output_patterns(spec, staging, request.run_id)
-        _prepare_staging(staging, patterns)
-        script = staging / SCRIPT_DIR / f"{_file_name(request.run_id)}.sbatch"
+        prepare_staging(staging, patterns)
+        script = staging / SCRIPT_DIR / f"{file_name(request.run_id)}.sbatch"
         script.write_text(
             render_batch_script(spec, staging, command, job_name, log_name=request.run_id)
         )
@@ -180,7 +157,7 @@ class SlurmExecutor:
             spec=spec,
             submitted_at=submitted_at,
             submitted_clock=submitted_clock,
-            command=_display(command),
+            command=display_command(command),
         )
 
     def submit_array(
@@ -207,12 +184,12 @@ class SlurmExecutor:
             for request in requests
         ]
         for task in tasks:
-            _prepare_staging(
+            prepare_staging(
                 task.staging_dir, output_patterns(spec, task.staging_dir, task.log_name)
             )
         job_name = spec.job_name or f"rompy-array-{requests[0].run_id}"
         script_dir = tasks[0].staging_dir / SCRIPT_DIR
-        script = script_dir / f"{_file_name(job_name)}.sbatch"
+        script = script_dir / f"{file_name(job_name)}.sbatch"
         text = render_array_script(
             spec, tasks, job_name=job_name, scheduler_log_dir=script_dir, max_parallel=max_parallel
         )
@@ -220,7 +197,7 @@ class SlurmExecutor:
         submitted = _utc_now(), self._clock()
         base_id = self._submit(spec, script, tasks[0].staging_dir)
         log.info("slurm_array_submitted", job_id=base_id, tasks=len(tasks), script=str(script))
-        return _array_handles(requests, tasks, base_id, job_name, spec, submitted)
+        return array_handles(requests, tasks, base_id, job_name, spec, submitted)
 
     def _submit(self, spec: SlurmExecution, script: Path, cwd: Path) -> str:
         try:
@@ -255,11 +232,51 @@ class SlurmExecutor:
         try:
             self._poll(pending, outcomes, deadline)
         except _ClientTimeoutError:
-            message = f"client timeout of {timeout:g} s expired; SLURM job cancelled"
-            self._stop(pending, outcomes, TIMED_OUT, message)
+            self._stop(pending, outcomes, TIMED_OUT, client_timeout_message(timeout))
         except KeyboardInterrupt:
             self._stop(pending, outcomes, CANCELLED, "interrupted; SLURM job cancelled")
         return [outcomes[handle.job_id] for handle in handles]
+
+    def start(self, request: ExecutionRequest) -> SlurmRunHandle:
+        """Submit ``request`` and return a handle that follows its job (see :meth:`submit`)."""
+        return SlurmRunHandle(self, self.submit(request))
+
+    def poll(
+        self, handles: Sequence[JobHandle], timeout: float | None = 0.0
+    ) -> list[RunOutcome | None]:
+        """Follow ``handles`` for up to ``timeout`` seconds; None for jobs still going on.
+
+        Unlike :meth:`wait` it cancels nothing when ``timeout`` passes. One status query is
+        made even for a timeout of 0.
+
+        Raises:
+            ExecutorUnavailableError: SLURM did not answer for ``outage_limit`` seconds.
+        """
+        pending = {handle.job_id: handle for handle in handles}
+        outcomes: dict[str, RunOutcome] = {}
+        deadline = None if timeout is None else self._clock() + timeout
+        with contextlib.suppress(_ClientTimeoutError):
+            self._poll(pending, outcomes, deadline)
+        return [outcomes.get(handle.job_id) for handle in handles]
+
+    def stop(self, handles: Sequence[JobHandle], status: str, message: str) -> list[RunOutcome]:
+        """Cancel ``handles`` and return their outcomes, ``status`` unless they succeeded."""
+        pending = {handle.job_id: handle for handle in handles}
+        outcomes: dict[str, RunOutcome] = {}
+        self._stop(pending, outcomes, status, message)
+        return [outcomes[handle.job_id] for handle in handles]
+
+    def monotonic(self) -> float:
+        """Return the executor's monotonic clock reading (submissions are stamped with it)."""
+        return self._clock()
+
+    def states(self, handles: Sequence[JobHandle]) -> dict[str, JobStatus]:
+        """Return what SLURM says of ``handles`` (jobs it forgot are left out), by job id.
+
+        Raises:
+            SchedulerError: ``squeue`` failed.
+        """
+        return self._query({handle.job_id: handle for handle in handles})
 
     def _query(self, pending: dict[str, JobHandle]) -> dict[str, JobStatus]:
         base_ids = sorted({handle.base_job_id for handle in pending.values()}, key=_job_order)
@@ -360,33 +377,3 @@ def _interval(pending: dict[str, JobHandle]) -> float:
 
 def _job_order(job_id: str) -> tuple[int, ...]:
     return tuple(int(part) for part in job_id.split("_") if part.isdigit())
-
-
-def _array_handles(
-    requests: Sequence[ExecutionRequest],
-    tasks: Sequence[ArrayTask],
-    base_id: str,
-    job_name: str,
-    spec: SlurmExecution,
-    submitted: tuple[datetime, float],
-) -> list[JobHandle]:
-    handles = []
-    for index, (request, task) in enumerate(zip(requests, tasks, strict=True)):
-        stdout, stderr = output_patterns(spec, task.staging_dir, task.log_name)
-        handles.append(
-            JobHandle(
-                run_id=request.run_id,
-                job_id=f"{base_id}_{index}",
-                base_job_id=base_id,
-                array_index=index,
-                staging_dir=task.staging_dir,
-                job_name=job_name,
-                stdout_pattern=stdout,
-                stderr_pattern=stderr,
-                spec=spec,
-                submitted_at=submitted[0],
-                submitted_clock=submitted[1],
-                command=_display(task.command),
-            )
-        )
-    return handles
