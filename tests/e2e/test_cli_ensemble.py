@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.e2e.conftest import RunCli, write
 
 PIPELINE = """\
@@ -177,3 +179,24 @@ def wait_until_nothing_runs(rompy_cli: RunCli, file: Path) -> dict:
             return status
         time.sleep(0.2)
     return status
+
+
+def test_the_member_command_runs_one_member_from_its_job_file(
+    rompy_cli: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rompy.application import bootstrap
+    from rompy.ports.ensemble import job_document
+
+    file = ensemble_files(tmp_path, ["solo"])
+    monkeypatch.chdir(tmp_path)  # the ensemble's output_dir is relative to the current folder
+    app = bootstrap()
+    job = app.plan_ensemble(app.load_ensemble(file)).jobs[0]
+    job_file = write(tmp_path / "job.json", json.dumps(job_document(job)))
+    result = rompy_cli("ensemble", "member", str(job_file))
+    assert 0 == result.returncode, result.stderr
+    assert f"member {job.member_id}: done" in result.stdout
+    state = json.loads((job.ensemble_dir / "state" / f"{job.member_id}.json").read_text())
+    assert "done" == state["status"]
+    assert (
+        "site: solo\n" == (job.ensemble_dir / "members" / job.member_id / "value.txt").read_text()
+    )
