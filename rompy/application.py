@@ -266,6 +266,7 @@ class App:
         self,
         spec: EnsembleSpec,
         *,
+        plan: ensembles.EnsemblePlan | None = None,
         on_state: Callable[[MemberState], None] | None = None,
         manifests: ManifestStore | None = None,
         runner: MemberRunner | None = None,
@@ -275,13 +276,14 @@ class App:
         Members whose state is ``done`` with the same config (and, given ``manifests``,
         whose manifest verifies) are skipped. Workers bootstrap their own app with the
         installed plugins (``runner`` replaces the default
-        :class:`rompy.worker.PipelineMemberRunner`).
+        :class:`rompy.worker.PipelineMemberRunner`). ``plan`` is ``plan_ensemble(spec)``
+        when the caller made it already.
 
         Raises:
             ConfigError: A member is invalid, or the folder belongs to something else.
             KeyboardInterrupt: After the engine stopped the running members.
         """
-        plan = self.plan_ensemble(spec)
+        plan = plan or self.plan_ensemble(spec)
         if runner is None:
             from rompy.worker import PipelineMemberRunner  # the worker layer sits on App
 

@@ -53,7 +53,7 @@ def cmd_ensemble(app: App, args: argparse.Namespace) -> int:
     plan = app.plan_ensemble(spec)
     progress = EnsembleProgress(len(plan.jobs), live=args.progress)
     try:
-        report = app.ensemble_run(spec, on_state=progress)
+        report = app.ensemble_run(spec, plan=plan, on_state=progress)
     finally:
         progress.close()
     _print_report(report)

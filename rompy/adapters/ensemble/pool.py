@@ -1,7 +1,8 @@
 """The ``pool`` ensemble engine: members in a bounded pool of local worker processes.
 
 Workers start with ``forkserver`` (safe with the threads of the driver: no fork of a
-threaded process) and live for the whole ensemble, so each pays the app's bootstrap once.
+threaded process) from a server that has imported the runner's module already, and live
+for the whole ensemble, so each pays the app's bootstrap once.
 The driver waits in short ticks, reporting a member as running when its worker has written
 its ``running`` state, and its final state when the future ends. A failing member is a
 ``failed`` state; it never stops the others.
@@ -73,6 +74,8 @@ class PoolEngineAdapter:
             return []
         workers = min(engine.max_workers or os.cpu_count() or 1, len(jobs))
         context = multiprocessing.get_context(self._start_method)
+        if self._start_method == "forkserver":  # workers fork with the runner's imports done
+            context.set_forkserver_preload([type(runner).__module__])
         pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start)
         log.info("ensemble_pool_started", workers=workers, members=len(jobs))
         try:
