@@ -200,3 +200,56 @@ def test_the_member_command_runs_one_member_from_its_job_file(
     assert (
         "site: solo\n" == (job.ensemble_dir / "members" / job.member_id / "value.txt").read_text()
     )
+
+
+def test_ctrl_c_stops_running_members_and_their_models_and_keeps_finished_ones(
+    rompy_cli: RunCli, tmp_path: Path
+) -> None:
+    file = ensemble_files(tmp_path, ["quick", "slow1", "slow2", "slow3"], pause=0)
+    base = tmp_path / "base" / "pipeline.yml"
+    pids = tmp_path / "model-pids"
+    slow = f"echo $$ >> {pids}; grep -q '^site: quick' INPUT || exec sleep 120"
+    base.write_text(
+        base.read_text().replace(
+            base.read_text().split('"sh", "-c", ')[1].split("]")[0], json.dumps(slow)
+        )
+    )
+    state_dir = tmp_path / "ensembles" / "sites" / "state"
+    driver = subprocess.Popen(
+        [sys.executable, "-m", "rompy", "ensemble", "run", str(file)],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    wait_for_done(state_dir, at_least=1, driver=driver)
+    wait_for_model_pids(pids, count=3)
+    os.killpg(driver.pid, signal.SIGINT)  # what Ctrl-C on a terminal does
+    _, stderr = driver.communicate(timeout=60)
+    assert 130 == driver.returncode, stderr.decode()
+    status = status_of(rompy_cli, file)
+    by_site = {m["parameters"]["config.config.variables.site"]: m for m in status["members"]}
+    assert "done" == by_site["quick"]["status"]
+    assert 0 == status["counts"]["running"]
+    cancelled = [m for m in status["members"] if "cancelled" in m["reason"]]
+    assert 2 == len(cancelled), status["members"]
+    for pid in pids.read_text().split():
+        assert not model_alive(int(pid)), (
+            f"model process {pid} still runs: {stderr.decode()[-3000:]}"
+        )
+
+
+def wait_for_model_pids(path: Path, *, count: int) -> None:
+    for _ in range(600):
+        if path.exists() and len(path.read_text().split()) >= count:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"fewer than {count} models started after 30 s")
+
+
+def model_alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")

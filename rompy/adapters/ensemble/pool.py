@@ -38,13 +38,35 @@ STOP_GRACE = 10.0
 """Seconds a worker gets to stop its member after SIGTERM before it is killed."""
 
 
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+_stopping = False
+"""Set in a worker by its first stop signal: it starts no member after that."""
+
+
 def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
+    """Raise KeyboardInterrupt once; later stop signals are ignored so cleanup can finish."""
+    global _stopping
+    _stopping = True
+    for each in STOP_SIGNALS:
+        signal.signal(each, signal.SIG_IGN)
     raise KeyboardInterrupt
 
 
+def _run_member(runner: MemberRunner, job: MemberJob) -> MemberState:
+    """Run one member in a worker, unless the worker is stopping (queued members stay put)."""
+    if _stopping:
+        raise KeyboardInterrupt
+    return runner(job)
+
+
 def _worker_start() -> None:
-    """Pool worker initializer: SIGTERM becomes KeyboardInterrupt (the member stops cleanly)."""
-    signal.signal(signal.SIGTERM, _raise_interrupt)
+    """Pool worker initializer: the first SIGINT or SIGTERM stops the member cleanly.
+
+    Ctrl-C on a terminal reaches the workers (SIGINT) and the driver then sends SIGTERM; a
+    second interrupt must not cut short the executor stopping the member's model.
+    """
+    for each in STOP_SIGNALS:
+        signal.signal(each, _raise_interrupt)
 
 
 class PoolEngineAdapter:
@@ -79,7 +101,7 @@ class PoolEngineAdapter:
         pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start)
         log.info("ensemble_pool_started", workers=workers, members=len(jobs))
         try:
-            futures = {pool.submit(runner, job): job for job in jobs}
+            futures = {pool.submit(_run_member, runner, job): job for job in jobs}
             finals = self._wait_all(futures, on_state)
         except KeyboardInterrupt:
             self._stop(pool)
