@@ -24,6 +24,7 @@ from rompy.adapters.data.staging import LocalDataStager
 from rompy.adapters.provenance.facts import SystemProvenanceFacts
 from rompy.adapters.provenance.store import JsonManifestStore
 from rompy.adapters.system import LocalStagingInspector, SystemRuntimeInfo
+from rompy.application_ensembles import EnsembleMethods
 from rompy.domain.execution.spec import ExecutionSpec
 from rompy.domain.model_run import ModelRun
 from rompy.domain.pipeline import PipelineSpec
@@ -54,7 +55,7 @@ Source = str | Path
 
 
 @attrs.frozen(kw_only=True)
-class App:
+class App(EnsembleMethods):
     """A wired rompy application: load configs, then generate, run and postprocess.
 
     Attributes:

@@ -12,6 +12,7 @@ from rompy.adapters.data.registrations import (
     rompy_register_sources as rompy_register_sources,
 )
 from rompy.adapters.lazy_factory import LazyFactory
+from rompy.domain.ensemble.engines import PoolEngine
 from rompy.domain.execution.docker import DockerExecution
 from rompy.domain.execution.slurm import SlurmExecution
 from rompy.domain.execution.spec import LocalExecution
@@ -23,6 +24,7 @@ from rompy.domain.postprocess.file_outputs import (
 )
 from rompy.domain.postprocess.spec import NoopPostprocess
 from rompy.hookspecs import (
+    RegisterEnsembleEngine,
     RegisterExecutor,
     RegisterModelConfig,
     RegisterOutputReader,
@@ -68,3 +70,9 @@ def rompy_register_postprocessors(register: RegisterPostprocessor) -> None:
         TransferPostprocess,
         LazyFactory("rompy.adapters.postprocess.transfer:TransferPostprocessor"),
     )
+
+
+@hookimpl
+def rompy_register_ensemble_engines(register: RegisterEnsembleEngine) -> None:
+    """Register the ``pool`` ensemble engine."""
+    register(PoolEngine, LazyFactory("rompy.adapters.ensemble.pool:PoolEngineAdapter"))

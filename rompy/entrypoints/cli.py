@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from rompy._version import __version__
 from rompy.entrypoints.cache_commands import add_cache_commands, add_no_cache_option
+from rompy.entrypoints.ensemble_commands import add_ensemble_commands
 from rompy.entrypoints.verify_command import add_verify_command
 
 EXIT_OK = 0
@@ -121,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("plugins", help="list plugins and what they register")
     add_cache_commands(commands)
     add_verify_command(commands)
+    add_ensemble_commands(commands)
     return parser
 
 

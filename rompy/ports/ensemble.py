@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 import attrs
 
+from rompy.domain.ensemble.engines import EnsembleEngineSpec
 from rompy.domain.ensemble.results import ResultsSpec
 
 PENDING = "pending"
@@ -86,6 +87,12 @@ def job_document(job: MemberJob) -> dict[str, Any]:
         "pipeline": dict(job.pipeline),
         "config_hash": job.config_hash,
     }
+
+
+def state_from_document(document: Mapping[str, Any]) -> MemberState:
+    """Return the state held in a state file's JSON ``document`` (unknown keys ignored)."""
+    names = {field.name for field in attrs.fields(MemberState)}
+    return MemberState(**{key: value for key, value in document.items() if key in names})
 
 
 def job_from_document(document: Mapping[str, Any]) -> MemberJob:
@@ -165,11 +172,16 @@ class EnsembleEngine(Protocol):
 
     def run(
         self,
+        spec: EnsembleEngineSpec,
         jobs: Sequence[MemberJob],
         runner: MemberRunner,
         on_state: Callable[[MemberState], None],
     ) -> list[MemberState]:
         """Run every job; call ``on_state`` as each member changes; return final states.
+
+        ``spec`` is the engine's spec from the ensemble file (engines are built with no
+        arguments by the registry, so the spec comes with each call). States are returned
+        in the order of ``jobs``.
 
         A member that fails gives a ``failed`` state with its reason; it never stops the
         others. On KeyboardInterrupt the engine cancels what still runs (pool workers
@@ -179,4 +191,24 @@ class EnsembleEngine(Protocol):
         Raises:
             ExecutorUnavailableError: The engine itself is unusable (no SLURM, no scheduler).
         """
+        ...
+
+
+class EnsembleFolder(MemberStateStore, Protocol):
+    """The ensemble's folder: its member index (``ensemble.json``) and member states."""
+
+    def write_index(self, ensemble_dir: Path, index: Mapping[str, Any]) -> None:
+        """Write ``ensemble.json`` (name, members with their parameters and config hashes)."""
+        ...
+
+    def read_index(self, ensemble_dir: Path) -> dict[str, Any] | None:
+        """Return ``ensemble.json``'s data, or None when the folder has none."""
+        ...
+
+    def holds_other_files(self, ensemble_dir: Path) -> bool:
+        """True when the folder exists, has no ``ensemble.json`` and is not empty."""
+        ...
+
+    def alive(self, state: MemberState) -> bool:
+        """True unless ``state`` is ``running`` on this host in a process that is gone."""
         ...

@@ -1,0 +1,1 @@
+"""Ensemble adapters: member state files, the process-pool engine, the progress display."""
