@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 import attrs
 
+from rompy.domain.ensemble.engines import EnsembleEngineSpec
 from rompy.domain.ensemble.results import ResultsSpec
 
 PENDING = "pending"
@@ -86,6 +87,12 @@ def job_document(job: MemberJob) -> dict[str, Any]:
         "pipeline": dict(job.pipeline),
         "config_hash": job.config_hash,
     }
+
+
+def state_from_document(document: Mapping[str, Any]) -> MemberState:
+    """Return the state held in a state file's JSON ``document`` (unknown keys ignored)."""
+    names = {field.name for field in attrs.fields(MemberState)}
+    return MemberState(**{key: value for key, value in document.items() if key in names})
 
 
 def job_from_document(document: Mapping[str, Any]) -> MemberJob:
@@ -165,11 +172,16 @@ class EnsembleEngine(Protocol):
 
     def run(
         self,
+        spec: EnsembleEngineSpec,
         jobs: Sequence[MemberJob],
         runner: MemberRunner,
         on_state: Callable[[MemberState], None],
     ) -> list[MemberState]:
         """Run every job; call ``on_state`` as each member changes; return final states.
+
+        ``spec`` is the engine's spec from the ensemble file (engines are built with no
+        arguments by the registry, so the spec comes with each call). States are returned
+        in the order of ``jobs``.
 
         A member that fails gives a ``failed`` state with its reason; it never stops the
         others. On KeyboardInterrupt the engine cancels what still runs (pool workers

@@ -1,0 +1,1 @@
+"""Ensemble adapters: the engines that run members, and gathering results across members."""
