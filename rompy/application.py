@@ -10,7 +10,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -19,9 +19,15 @@ import cattrs
 
 from rompy.adapters.config import files as config_files
 from rompy.adapters.config.dumping import dump_yaml
+from rompy.adapters.config.ensemble_file import load_ensemble_document
 from rompy.adapters.data.cache import DataCache
 from rompy.adapters.data.staging import LocalDataStager
+from rompy.adapters.ensemble.state import JsonEnsembleFolder
 from rompy.adapters.system import LocalStagingInspector, SystemRuntimeInfo
+from rompy.domain.ensemble.engines import EnsembleEngineSpec
+from rompy.domain.ensemble.results import ResultsSpec
+from rompy.domain.ensemble.spec import EnsembleSpec
+from rompy.domain.ensemble.sweep import sweep_from_data
 from rompy.domain.execution.spec import ExecutionSpec
 from rompy.domain.model_run import ModelRun
 from rompy.domain.pipeline import PipelineSpec
@@ -29,13 +35,16 @@ from rompy.domain.postprocess.spec import PostprocessSpec
 from rompy.plugin_faults import plugin_faults_reported
 from rompy.plugins import LoadedPlugins, load_plugins
 from rompy.ports.data import DataStager
+from rompy.ports.ensemble import MemberRunner, MemberState
 from rompy.ports.execution import RunOutcome
 from rompy.ports.lifecycle import LifecycleHooks
 from rompy.ports.postprocessing import PostprocessResult
+from rompy.ports.provenance import ManifestStore
 from rompy.ports.rendering import RenderRequest, RenderResult, TemplateRenderer
 from rompy.ports.system import RuntimeInfo, StagingInspector
 from rompy.serialization import converter as codec
 from rompy.serialization.documents import classify_document, pipeline_data
+from rompy.services import ensemble as ensembles
 from rompy.services.context import ServiceContext
 from rompy.services.execute import execute
 from rompy.services.generate import GenerateResult, generate
@@ -221,6 +230,76 @@ class App:
         """Generate, run and postprocess, stopping at the first failing stage."""
         with plugin_faults_reported(self.plugins.manager, "pipeline"):
             return run_pipeline(self.context, spec, use_cache=use_cache)
+
+    def load_ensemble(self, source: Source) -> EnsembleSpec:
+        """Load an ensemble file (its ``base`` pipeline file read relative to it)."""
+        return self.ensemble_from(load_ensemble_document(source))
+
+    def ensemble_from(self, document: Mapping[str, Any]) -> EnsembleSpec:
+        """Structure an ensemble from its document (``base`` already a mapping).
+
+        Raises:
+            ConfigError: A field is wrong; the message names it (``sweep.parameters``).
+        """
+        engine = document.get("engine") or {"type": "pool"}
+        results = document.get("results")
+        return EnsembleSpec(
+            name=document["name"],
+            output_dir=Path(document["output_dir"]),
+            base=document["base"],
+            sweep=sweep_from_data(document["sweep"]),
+            engine=self.structure(engine, EnsembleEngineSpec, path="engine"),
+            results=None
+            if results is None
+            else self.structure(results, ResultsSpec, path="results"),
+        )
+
+    def plan_ensemble(self, spec: EnsembleSpec) -> ensembles.EnsemblePlan:
+        """Expand the sweep and validate every member's pipeline (before any runs).
+
+        Raises:
+            ConfigError: A member is invalid; the message names the member and the field.
+        """
+        return ensembles.plan_ensemble(spec, self.pipeline_from)
+
+    def ensemble_run(
+        self,
+        spec: EnsembleSpec,
+        *,
+        on_state: Callable[[MemberState], None] | None = None,
+        manifests: ManifestStore | None = None,
+        runner: MemberRunner | None = None,
+    ) -> ensembles.EnsembleReport:
+        """Run the ensemble's unfinished members on its engine; return every member's state.
+
+        Members whose state is ``done`` with the same config (and, given ``manifests``,
+        whose manifest verifies) are skipped. Workers bootstrap their own app with the
+        installed plugins (``runner`` replaces the default
+        :class:`rompy.worker.PipelineMemberRunner`).
+
+        Raises:
+            ConfigError: A member is invalid, or the folder belongs to something else.
+            KeyboardInterrupt: After the engine stopped the running members.
+        """
+        plan = self.plan_ensemble(spec)
+        if runner is None:
+            from rompy.worker import PipelineMemberRunner  # the worker layer sits on App
+
+            runner = PipelineMemberRunner(engine=spec.engine.type)
+        with plugin_faults_reported(self.plugins.manager, "ensemble"):
+            return ensembles.run_ensemble(
+                self.context,
+                plan,
+                folder=JsonEnsembleFolder(),
+                runner=runner,
+                manifests=manifests,
+                on_state=on_state,
+            )
+
+    def ensemble_status(self, spec: EnsembleSpec) -> ensembles.EnsembleReport:
+        """Return every member's state as on disk (no member is validated or run)."""
+        plan = ensembles.plan_ensemble(spec, lambda document: None)
+        return ensembles.ensemble_status(plan, JsonEnsembleFolder())
 
     def schema(self) -> dict[str, Any]:
         """Return the JSON Schema of a pipeline or model-run config, plugin classes included."""

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from rompy._version import __version__
 from rompy.entrypoints.cache_commands import add_cache_commands, add_no_cache_option
+from rompy.entrypoints.ensemble_commands import add_ensemble_commands
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -119,6 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument("--force", action="store_true", help="overwrite an existing --output")
     commands.add_parser("plugins", help="list plugins and what they register")
     add_cache_commands(commands)
+    add_ensemble_commands(commands)
     return parser
 
 

@@ -152,7 +152,7 @@ def _print_postprocessed(result: Any) -> None:
 
 def dispatch(args: argparse.Namespace) -> int:
     """Build the application and run the command ``args.command``."""
-    from rompy.entrypoints import cache_commands, info_commands
+    from rompy.entrypoints import cache_commands, ensemble_commands, info_commands
 
     app = bootstrap()
     for warning in app.plugins.warnings:
@@ -167,5 +167,6 @@ def dispatch(args: argparse.Namespace) -> int:
         "schema": info_commands.cmd_schema,
         "plugins": info_commands.cmd_plugins,
         "cache": cache_commands.cmd_cache,
+        "ensemble": ensemble_commands.cmd_ensemble,
     }
     return handlers[args.command](app, args)

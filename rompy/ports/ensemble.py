@@ -192,3 +192,23 @@ class EnsembleEngine(Protocol):
             ExecutorUnavailableError: The engine itself is unusable (no SLURM, no scheduler).
         """
         ...
+
+
+class EnsembleFolder(MemberStateStore, Protocol):
+    """The ensemble's folder: its member index (``ensemble.json``) and member states."""
+
+    def write_index(self, ensemble_dir: Path, index: Mapping[str, Any]) -> None:
+        """Write ``ensemble.json`` (name, members with their parameters and config hashes)."""
+        ...
+
+    def read_index(self, ensemble_dir: Path) -> dict[str, Any] | None:
+        """Return ``ensemble.json``'s data, or None when the folder has none."""
+        ...
+
+    def holds_other_files(self, ensemble_dir: Path) -> bool:
+        """True when the folder exists, has no ``ensemble.json`` and is not empty."""
+        ...
+
+    def alive(self, state: MemberState) -> bool:
+        """True unless ``state`` is ``running`` on this host in a process that is gone."""
+        ...

@@ -1,1 +1,2 @@
-"""Ensemble adapters: the engines that run members, and gathering results across members."""
+"""Ensemble adapters: member state files, the engines (pool, SLURM job array, Dask), the
+progress display, and gathering results across members."""
