@@ -1,2 +1,1 @@
-"""Ensemble adapters: member state files, the engines (pool, SLURM job array, Dask), the
-progress display, and gathering results across members."""
+"""Ensemble adapters: state files, engines (pool, SLURM job array, Dask), gathering results."""

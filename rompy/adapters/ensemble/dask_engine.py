@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from rompy.adapters.ensemble.files import write_state
 from rompy.adapters.spec_check import require_spec
 from rompy.domain.ensemble.engines import DaskEngine, EnsembleEngineSpec
 from rompy.domain.errors import ExecutorUnavailableError
@@ -85,14 +86,16 @@ def connect(engine: DaskEngine) -> Iterator[Any]:
 
 
 def failed_member(job: MemberJob, reason: str) -> MemberState:
-    """Return the ``failed`` state of a member whose future did not give a state."""
-    return MemberState(
+    """Record and return the ``failed`` state of a member whose future gave no state."""
+    state = MemberState(
         member_id=job.member_id,
         status=FAILED,
         config_hash=job.config_hash,
         message=reason,
         engine=DaskEngineAdapter.type,
     )
+    write_state(job.ensemble_dir, state)
+    return state
 
 
 class DaskEngineAdapter:

@@ -13,6 +13,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from rompy.log import get_logger
 from rompy.ports.ensemble import MemberJob, MemberState, job_document, state_from_document
 
@@ -50,6 +52,11 @@ def write_job_file(job: MemberJob) -> Path:
     path = job_file(job.ensemble_dir, job.member_id)
     write_json_atomic(path, job_document(job))
     return path
+
+
+def write_state(ensemble_dir: Path, state: MemberState) -> None:
+    """Record ``state`` in the member's state file (for failures its runner never saw)."""
+    write_json_atomic(state_file(ensemble_dir, state.member_id), attrs.asdict(state))
 
 
 def read_state(ensemble_dir: Path, member_id: str) -> MemberState | None:

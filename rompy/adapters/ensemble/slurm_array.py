@@ -5,7 +5,8 @@ One ``sbatch`` submits the whole ensemble (``--array=0-N%max_parallel``). Task *
 logs live there, out of reach of the member's own run dir, which its pipeline recreates).
 The member's runner records its own state; once a task ends, a member without a final
 state (killed, over its time limit, cancelled, never started) becomes ``failed`` with
-SLURM's reason. Submission, polling and cancelling reuse the SLURM executor.
+SLURM's reason, recorded in its state file by this engine. Submission, polling and
+cancelling reuse the SLURM executor.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import attrs
 
-from rompy.adapters.ensemble.files import read_state, write_job_file
+from rompy.adapters.ensemble.files import read_state, write_job_file, write_state
 from rompy.adapters.execution.slurm.executor import SlurmExecutor
 from rompy.adapters.execution.slurm.outcomes import JobHandle
 from rompy.adapters.spec_check import require_spec
@@ -166,6 +167,7 @@ class _Watch:
             state = self._fresh(job)
             if state is None or state.status not in FINAL:
                 state = lost_member(job, outcome, state)
+                write_state(job.ensemble_dir, state)
             self._report(state)
             states.append(state)
         return states

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from rompy.adapters.ensemble.dask_engine import DaskEngineAdapter
+from rompy.adapters.ensemble.files import read_state
 from rompy.domain.ensemble.engines import DaskEngine
 from rompy.ports.ensemble import DONE, FAILED, MemberState
 from tests.ensemble_runner import DoublingRunner, make_jobs, result_file
@@ -40,6 +41,7 @@ def test_a_raising_member_fails_with_its_message_and_the_others_finish(tmp_path:
 
     assert [DONE, FAILED, DONE] == [state.status for state in states]
     assert "RuntimeError: gamma out of range" == states[1].message
+    assert states[1] == read_state(tmp_path, "m-001")
 
 
 def test_ctrl_c_cancels_the_unfinished_members_and_keeps_the_finished(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from rompy.adapters.ensemble.files import read_state
 from rompy.adapters.ensemble.slurm_array import SlurmArrayRunner, task_dir
 from rompy.adapters.execution.slurm.commands import SlurmCommands
 from rompy.adapters.execution.slurm.executor import SlurmExecutor
@@ -103,6 +104,7 @@ def test_a_member_whose_task_dies_fails_with_slurms_reason_and_the_others_finish
     assert f"SLURM job {commands.submitted[0]}_1" in states[1].message
     assert "exit" in states[1].message.lower()
     assert "no final state" in states[1].message
+    assert states[1] == read_state(tmp_path, "m-001")
 
 
 def test_ctrl_c_cancels_the_array_and_keeps_finished_members(
