@@ -1,8 +1,9 @@
 """The ``slurm`` ensemble engine: every member as one task of a single SLURM job array.
 
 One ``sbatch`` submits the whole ensemble (``--array=0-N%max_parallel``). Task *i* runs
-``runner.command(<ensemble>/jobs/<id>.json)`` in ``<ensemble>/slurm/<id>/`` (its SLURM
-logs live there, out of reach of the member's own run dir, which its pipeline recreates).
+``runner.command(<ensemble>/jobs/<id>.json)`` from the submitting process's working dir;
+the task's staging dir is ``<ensemble>/slurm/<id>/`` (its SLURM logs live there, out of
+reach of the member's own run dir, which its pipeline recreates).
 The member's runner records its own state; once a task ends, a member without a final
 state (killed, over its time limit, cancelled, never started) becomes ``failed`` with
 SLURM's reason, recorded in its state file by this engine. Submission, polling and
@@ -11,6 +12,7 @@ cancelling reuse the SLURM executor.
 
 from __future__ import annotations
 
+import shlex
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -49,9 +51,12 @@ def member_request(
     """Write ``job``'s job file and return the SLURM request of its array task.
 
     Every task shares one spec (a job array has one set of SLURM options); the member's
-    command goes in as the request's default command, so the spec's own is cleared.
+    command goes in as the request's default command, so the spec's own is cleared. The
+    command runs in this process's working dir, as a pool worker would: relative paths in
+    the member's pipeline (input files) mean the same in the task as here.
     """
     argv = runner.command(write_job_file(job).absolute())
+    command = f"cd {shlex.quote(str(Path.cwd()))} && exec {shlex.join(argv)}"
     job_name = engine.job.job_name or f"rompy-ensemble-{job.ensemble_dir.name}"
     staging = task_dir(job)
     staging.mkdir(parents=True, exist_ok=True)
@@ -59,7 +64,7 @@ def member_request(
         run_id=job.member_id,
         staging_dir=staging,
         spec=attrs.evolve(engine.job, command=None, job_name=job_name),
-        default_command=tuple(argv),
+        default_command=command,
     )
 
 
