@@ -13,6 +13,7 @@ from rompy.adapters.ensemble.dask_engine import DaskEngineAdapter
 from rompy.adapters.ensemble.files import read_state
 from rompy.domain.ensemble.engines import DaskEngine
 from rompy.ports.ensemble import DONE, FAILED, MemberState
+from tests.engines import require_slurm
 from tests.ensemble_runner import DoublingRunner, make_jobs, result_file
 
 pytestmark = pytest.mark.slow
@@ -60,3 +61,24 @@ def test_ctrl_c_cancels_the_unfinished_members_and_keeps_the_finished(tmp_path: 
     assert DONE == final["m-000"].status
     assert [FAILED] * 3 == [final[f"m-{i:03d}"].status for i in range(1, 4)]
     assert all("cancelled" in final[f"m-{i:03d}"].message for i in range(1, 4))
+
+
+@pytest.mark.slurm
+def test_members_run_on_a_slurm_cluster_of_dask_workers(tmp_path: Path) -> None:
+    require_slurm()
+    jobs = make_jobs(tmp_path, [{"x": x} for x in range(3)])
+    spec = DaskEngine(
+        cluster="slurm",
+        n_workers=1,
+        cluster_options={
+            "cores": 1,
+            "memory": "1GB",
+            "walltime": "00:10:00",
+            "log_directory": str(tmp_path / "dask-logs"),
+        },
+    )
+
+    states = DaskEngineAdapter().run(spec, jobs, DoublingRunner(), lambda state: None)
+
+    assert [DONE] * 3 == [state.status for state in states]
+    assert [0, 2, 4] == [json.loads(result_file(job).read_text())["value"] for job in jobs]
