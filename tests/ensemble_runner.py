@@ -21,7 +21,7 @@ from pathlib import Path
 
 import attrs
 
-from rompy.adapters.ensemble.files import state_file, write_json_atomic
+from rompy.adapters.ensemble.files import write_state
 from rompy.ports.ensemble import DONE, RUNNING, MemberJob, MemberState, job_from_document
 
 
@@ -31,7 +31,7 @@ def result_file(job: MemberJob) -> Path:
 
 
 def _record(job: MemberJob, state: MemberState) -> None:
-    write_json_atomic(state_file(job.ensemble_dir, job.member_id), attrs.asdict(state))
+    write_state(job.ensemble_dir, state)
 
 
 @attrs.frozen

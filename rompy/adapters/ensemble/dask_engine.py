@@ -10,6 +10,8 @@ member's state there. ``distributed`` (and ``dask_jobqueue``) are imported only 
 from __future__ import annotations
 
 import os
+import signal
+import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -41,11 +43,25 @@ def _import(module: str) -> Any:
         ) from error
 
 
+def _import_jobqueue() -> Any:
+    """Import dask_jobqueue, keeping this process's Ctrl-C handler.
+
+    Importing ``dask_jobqueue`` replaces the SIGINT handler with one that exits the
+    process, which would turn Ctrl-C into ``SystemExit`` instead of a clean cancel.
+    """
+    handler = signal.getsignal(signal.SIGINT)
+    try:
+        return _import("dask_jobqueue")
+    finally:
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, handler)
+
+
 def start_cluster(engine: DaskEngine) -> Any:
     """Start the cluster ``engine`` asks for (no address given); the caller closes it."""
     options = dict(engine.cluster_options)
     if engine.cluster == "slurm":
-        cluster = _import("dask_jobqueue").SLURMCluster(**options)
+        cluster = _import_jobqueue().SLURMCluster(**options)
         cluster.scale(jobs=engine.n_workers or 1)
         return cluster
     options.setdefault("dashboard_address", None)

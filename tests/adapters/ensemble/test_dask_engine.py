@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import _thread
 import json
+import signal
 import threading
 from pathlib import Path
 
@@ -82,3 +83,4 @@ def test_members_run_on_a_slurm_cluster_of_dask_workers(tmp_path: Path) -> None:
 
     assert [DONE] * 3 == [state.status for state in states]
     assert [0, 2, 4] == [json.loads(result_file(job).read_text())["value"] for job in jobs]
+    assert signal.default_int_handler is signal.getsignal(signal.SIGINT)
