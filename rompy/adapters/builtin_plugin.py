@@ -12,7 +12,7 @@ from rompy.adapters.data.registrations import (
     rompy_register_sources as rompy_register_sources,
 )
 from rompy.adapters.lazy_factory import LazyFactory
-from rompy.domain.ensemble.engines import PoolEngine
+from rompy.domain.ensemble.engines import DaskEngine, PoolEngine, SlurmArrayEngine
 from rompy.domain.execution.docker import DockerExecution
 from rompy.domain.execution.slurm import SlurmExecution
 from rompy.domain.execution.spec import LocalExecution
@@ -74,5 +74,7 @@ def rompy_register_postprocessors(register: RegisterPostprocessor) -> None:
 
 @hookimpl
 def rompy_register_ensemble_engines(register: RegisterEnsembleEngine) -> None:
-    """Register the ``pool`` ensemble engine."""
+    """Register the ``pool``, ``slurm`` (job array) and ``dask`` ensemble engines."""
     register(PoolEngine, LazyFactory("rompy.adapters.ensemble.pool:PoolEngineAdapter"))
+    register(SlurmArrayEngine, LazyFactory("rompy.adapters.ensemble.slurm_array:SlurmArrayRunner"))
+    register(DaskEngine, LazyFactory("rompy.adapters.ensemble.dask_engine:DaskEngineAdapter"))

@@ -1,1 +1,1 @@
-"""Ensemble adapters: member state files, the process-pool engine, the progress display."""
+"""Ensemble adapters: state files, engines (pool, SLURM job array, Dask), gathering results."""
