@@ -10,6 +10,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from rompy.adapters.config.ensemble_file import load_ensemble_document
 from rompy.adapters.ensemble.state import JsonEnsembleFolder
 from rompy.domain.ensemble.engines import EnsembleEngineSpec
@@ -20,6 +22,7 @@ from rompy.plugin_faults import plugin_faults_reported
 from rompy.ports.ensemble import MemberRunner, MemberState
 from rompy.ports.provenance import ManifestStore
 from rompy.services import ensemble as ensembles
+from rompy.services.ensemble_results import gather_results
 
 if TYPE_CHECKING:
     from rompy.plugins import LoadedPlugins
@@ -100,7 +103,7 @@ class EnsembleMethods:
 
             runner = PipelineMemberRunner(engine=spec.engine.type)
         with plugin_faults_reported(self.plugins.manager, "ensemble"):
-            return ensembles.run_ensemble(
+            report = ensembles.run_ensemble(
                 self.context,
                 plan,
                 folder=JsonEnsembleFolder(),
@@ -108,6 +111,31 @@ class EnsembleMethods:
                 manifests=manifests if manifests is not None else self.context.manifests,
                 on_state=on_state,
             )
+        return self.gather_ensemble(plan, report)
+
+    def gather_ensemble(
+        self, plan: ensembles.EnsemblePlan, report: ensembles.EnsembleReport
+    ) -> ensembles.EnsembleReport:
+        """Gather the ``results`` output of the done members; the report gains the files.
+
+        Nothing happens when the ensemble file has no ``results:``.
+
+        Raises:
+            DataSourceError: A done member lacks the output or one of its variables.
+        """
+        if plan.spec.results is None:
+            return report
+        from rompy.adapters.ensemble.gather import XarrayResultsGatherer  # xarray: only now
+
+        with plugin_faults_reported(self.plugins.manager, "gathering results"):
+            files = gather_results(
+                self.context,
+                plan,
+                report,
+                gatherer=XarrayResultsGatherer(),
+                member_run=lambda document: self.pipeline_from(document).config,
+            )
+        return attrs.evolve(report, results=files)
 
     def ensemble_status(self, spec: EnsembleSpec) -> ensembles.EnsembleReport:
         """Return every member's state as on disk (no member is validated or run)."""

@@ -79,6 +79,8 @@ def _print_report(report: EnsembleReport) -> None:
     print(f"ensemble {report.name}: {len(report.members)} members: {listed}")
     if report.skipped:
         print(f"  skipped {len(report.skipped)} members done before with the same inputs")
+    for path in report.results:
+        print(f"  results: {path}")
     for member in report.members:
         print("  " + _member_line(member))
 

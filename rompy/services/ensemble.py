@@ -8,6 +8,7 @@ member is skipped only when its manifest says it succeeded and its inputs still 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -79,11 +80,13 @@ class EnsembleReport:
         name: The ensemble's name.
         members: One report per member, in sweep order.
         skipped: Ids of the members a run skipped (done before, inputs unchanged).
+        results: The files gathered across members after the run (``results:``).
     """
 
     name: str
     members: tuple[MemberReport, ...]
     skipped: tuple[str, ...] = ()
+    results: tuple[Path, ...] = ()
 
     @property
     def counts(self) -> dict[str, int]:
