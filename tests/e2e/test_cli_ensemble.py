@@ -5,14 +5,17 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.e2e.conftest import RunCli, write
+from tests.engines import DOCKER_TEST_IMAGE, require_docker
 
 PIPELINE = """\
 config:
@@ -257,3 +260,29 @@ def model_alive(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+
+
+def test_pool_members_keep_their_own_backend_and_run_in_docker(
+    rompy_cli: RunCli, tmp_path: Path
+) -> None:
+    require_docker()
+    file = ensemble_files(tmp_path, ["d1", "d2", "d3"])
+    base = tmp_path / "base" / "pipeline.yml"
+    document = yaml.safe_load(base.read_text())
+    document["backend"] = {
+        "type": "docker",
+        "image": DOCKER_TEST_IMAGE,
+        "timeout": 120,
+        "executable": "grep '^site:' INPUT > value.txt; cat /etc/hostname > host.txt",
+    }
+    base.write_text(yaml.safe_dump(document))
+
+    result = rompy_cli("ensemble", "run", str(file))
+
+    assert 0 == result.returncode, result.stderr
+    members = tmp_path / "ensembles" / "sites" / "members"
+    for member in status_of(rompy_cli, file)["members"]:
+        site = member["parameters"]["config.config.variables.site"]
+        run_dir = members / member["id"]
+        assert f"site: {site}\n" == (run_dir / "value.txt").read_text()
+        assert socket.gethostname() != (run_dir / "host.txt").read_text().strip()
