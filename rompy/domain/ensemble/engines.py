@@ -14,17 +14,7 @@ import attrs
 
 from rompy.domain.errors import ConfigError
 from rompy.domain.execution.slurm import SlurmExecution
-
-
-def _check_optional_count(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-    """Validate (for attrs) that a count is None or a whole number of at least 1."""
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
-        raise ConfigError(
-            f"{value!r} is not a valid {attribute.name}; give a whole number of at least 1 "
-            "(or leave it out for the default)",
-            path=attribute.name,
-            value=value,
-        )
+from rompy.domain.execution.spec import check_optional_count
 
 
 def _check_cluster(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -57,7 +47,7 @@ class PoolEngine(EnsembleEngineSpec):
     """
 
     type: ClassVar[str] = "pool"
-    max_workers: int | None = attrs.field(default=None, validator=_check_optional_count)
+    max_workers: int | None = attrs.field(default=None, validator=check_optional_count)
 
 
 @attrs.frozen(kw_only=True)
@@ -71,7 +61,7 @@ class SlurmArrayEngine(EnsembleEngineSpec):
     """
 
     type: ClassVar[str] = "slurm"
-    max_parallel: int | None = attrs.field(default=None, validator=_check_optional_count)
+    max_parallel: int | None = attrs.field(default=None, validator=check_optional_count)
     job: SlurmExecution = attrs.field(factory=SlurmExecution)
 
 
@@ -92,5 +82,5 @@ class DaskEngine(EnsembleEngineSpec):
     type: ClassVar[str] = "dask"
     address: str | None = None
     cluster: str = attrs.field(default="local", validator=_check_cluster)
-    n_workers: int | None = attrs.field(default=None, validator=_check_optional_count)
+    n_workers: int | None = attrs.field(default=None, validator=check_optional_count)
     cluster_options: Mapping[str, Any] = attrs.field(factory=dict)

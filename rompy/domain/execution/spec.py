@@ -58,12 +58,12 @@ def choose_command(
     return chosen
 
 
-def _check_optional_cpus(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-    """Validate (for attrs) a CPU count: None or a whole number of at least 1."""
+def check_optional_count(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """Validate (for attrs) that a count is None (not said) or a whole number of at least 1."""
     if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
         raise ConfigError(
-            f"{value!r} is not a valid CPU count; give a whole number of at least 1 "
-            "(or leave it out)",
+            f"{value!r} is not a valid {attribute.name}; give a whole number of at least 1 "
+            "(or leave it out for the default)",
             path=attribute.name,
             value=value,
         )
@@ -112,7 +112,7 @@ class LocalExecution(ExecutionSpec):
     working_dir: Path | None = attrs.field(default=None, converter=_to_optional_path)
     stream_output: bool = True
     capture_output: bool = True
-    cpus: int | None = attrs.field(default=None, validator=_check_optional_cpus)
+    cpus: int | None = attrs.field(default=None, validator=check_optional_count)
 
     def cpu_count(self) -> int | None:
         """Return ``cpus``."""
