@@ -58,10 +58,8 @@ def execute(
     executor = ctx.registry.executor_for(backend)
     start_run(ctx, run, backend)
     request = execution_request(run, backend)
-    if not isinstance(executor, StartingExecutor):
-        return finish_run(
-            ctx, run, executor.execute(request), backend=backend
-        )  # Ctrl-C reaches it here
+    if not isinstance(executor, StartingExecutor):  # run here, so Ctrl-C reaches it
+        return finish_run(ctx, run, executor.execute(request), backend=backend)
     return finish_run(ctx, run, wait_to_end(executor.start(request)), backend=backend)
 
 
