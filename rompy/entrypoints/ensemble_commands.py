@@ -10,13 +10,13 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rompy.application import App
 from rompy.domain.errors import ConfigError
-from rompy.entrypoints.ensemble_progress import EnsembleProgress
-from rompy.ports.ensemble import DONE, MEMBER_STATUSES, job_from_document
-from rompy.services.ensemble import EnsembleReport, MemberReport
+
+if TYPE_CHECKING:  # cli.py imports this module to build the parser: `rompy --help` stays light
+    from rompy.application import App
+    from rompy.services.ensemble import EnsembleReport, MemberReport
 
 
 def add_ensemble_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -50,6 +50,8 @@ def cmd_ensemble(app: App, args: argparse.Namespace) -> int:
         else:
             _print_report(report)
         return 0
+    from rompy.entrypoints.ensemble_progress import EnsembleProgress
+
     plan = app.plan_ensemble(spec)
     progress = EnsembleProgress(len(plan.jobs), live=args.progress)
     try:
@@ -61,6 +63,7 @@ def cmd_ensemble(app: App, args: argparse.Namespace) -> int:
 
 
 def _cmd_member(job_file: str) -> int:
+    from rompy.ports.ensemble import DONE, job_from_document
     from rompy.worker import PipelineMemberRunner
 
     path = Path(job_file)
@@ -74,6 +77,8 @@ def _cmd_member(job_file: str) -> int:
 
 
 def _print_report(report: EnsembleReport) -> None:
+    from rompy.ports.ensemble import MEMBER_STATUSES
+
     counts = report.counts
     listed = ", ".join(f"{counts[status]} {status}" for status in MEMBER_STATUSES)
     print(f"ensemble {report.name}: {len(report.members)} members: {listed}")

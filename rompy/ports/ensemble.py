@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
-from rompy.domain.ensemble.engines import EnsembleEngineSpec
-from rompy.domain.ensemble.results import ResultsSpec
+if TYPE_CHECKING:  # annotations only: importing the port stays cheap (`rompy --help`)
+    from rompy.domain.ensemble.engines import EnsembleEngineSpec
+    from rompy.domain.ensemble.results import ResultsSpec
 
 PENDING = "pending"
 RUNNING = "running"

@@ -132,6 +132,19 @@ def test_help_does_not_import_heavy_libraries() -> None:
     assert "[]" == result.stdout.strip().splitlines()[-1]
 
 
+def test_help_builds_its_parser_without_the_application() -> None:
+    code = (
+        "import sys\nfrom rompy.entrypoints.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "wired = ('rompy.application', 'rompy.services.ensemble', 'attrs')\n"
+        "print(sorted(m for m in wired if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert "[]" == result.stdout.strip().splitlines()[-1]
+
+
 def test_json_log_format_writes_one_json_object_per_line(rompy_cli: RunCli) -> None:
     config = str(COMPAT / "configs" / "basic_modelrun.yml")
     result = rompy_cli("--log-format", "json", "generate", config, "--output-dir", "j")
